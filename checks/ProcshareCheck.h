@@ -1,0 +1,38 @@
+//===- ProcshareCheck.h - Base of every procshare check -------------------===//
+//
+// Every procshare check reads the same `RulesFile` option (local to the check,
+// or global in CheckOptions) and asks the shared per-translation-unit
+// ProcessModel its questions.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PROCSHARE_CHECKS_PROCSHARECHECK_H
+#define PROCSHARE_CHECKS_PROCSHARECHECK_H
+
+#include "checks/analysis/ProcessModel.h"
+#include "rules/Rules.h"
+#include "clang-tidy/ClangTidyCheck.h"
+
+namespace procshare {
+
+class ProcshareCheck : public clang::tidy::ClangTidyCheck {
+public:
+  ProcshareCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  void onStartOfTranslationUnit() override;
+
+protected:
+  const Rules &rules() const { return *RulesPtr; }
+  ProcessModel &model(clang::ASTContext &Ctx) {
+    return ProcessModel::get(Ctx, RulesPtr);
+  }
+  /// The name a diagnostic uses for a callee ("fork", "xfork").
+  static std::string calleeName(const clang::CallExpr *CE);
+
+private:
+  std::string RulesFile;
+  std::shared_ptr<const Rules> RulesPtr;
+};
+
+} // namespace procshare
+
+#endif

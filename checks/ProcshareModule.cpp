@@ -1,0 +1,42 @@
+//===- ProcshareModule.cpp - Registers the procshare checks ---------------===//
+//
+// One module, registered with clang-tidy's module registry. Every front end
+// (the procshare CLI, the clang-tidy plugin, procshare-clangd) links these
+// same objects, so all three run the very same checks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "checks/ProcshareModule.h"
+#include "checks/MissingChildGuardCheck.h"
+#include "clang-tidy/ClangTidyModule.h"
+#include "clang-tidy/ClangTidyModuleRegistry.h"
+
+namespace procshare {
+
+llvm::ArrayRef<CheckInfo> checkCatalog() {
+  static const CheckInfo Checks[] = {
+      {"procshare-missing-child-guard",
+       "Finds forked children that are not fenced off from the parent's code: "
+       "a discarded fork result, a child path that falls into parent code, "
+       "returns to a caller that cannot tell it from the parent, loops back "
+       "to the fork, or a fork that runs during static initialisation.",
+       "checks/missing-child-guard.md"},
+  };
+  return Checks;
+}
+
+namespace {
+class ProcshareModule : public clang::tidy::ClangTidyModule {
+public:
+  void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
+    Factories.registerCheck<MissingChildGuardCheck>("procshare-missing-child-guard");
+  }
+};
+} // namespace
+
+static clang::tidy::ClangTidyModuleRegistry::Add<ProcshareModule>
+    X("procshare-module", "Finds process-sharing bugs around fork().");
+
+volatile int ProcshareModuleAnchorSource = 0;
+
+} // namespace procshare

@@ -1,0 +1,275 @@
+//===- ProcessModel.cpp - Per-translation-unit process model ---------------===//
+
+#include "checks/analysis/ProcessModel.h"
+
+#include "clang/AST/ParentMap.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+using namespace clang;
+
+namespace procshare {
+
+struct ProcessModel::FunctionInfo {
+  bool CfgBuilt = false;
+  std::unique_ptr<CFG> Graph;
+  std::unique_ptr<ParentMap> Parents;
+
+  enum State : uint8_t { NotStarted, InProgress, Done };
+  State SummaryState = NotStarted;
+  FunctionSummary Summary;
+
+  State ForksState = NotStarted;
+  std::vector<ForkRegions> Forks;
+
+  State MayForkState = NotStarted;
+  const CallExpr *ReachedFork = nullptr;
+};
+
+namespace {
+thread_local std::vector<std::unique_ptr<ProcessModel>> CurrentModels;
+
+const FunctionDecl *definitionOf(const FunctionDecl *FD) {
+  if (!FD)
+    return nullptr;
+  const FunctionDecl *Def = nullptr;
+  if (FD->hasBody(Def) && Def)
+    return Def;
+  return FD->getCanonicalDecl();
+}
+
+/// Finds fork calls, and calls into functions of this translation unit.
+class CallCollector : public RecursiveASTVisitor<CallCollector> {
+public:
+  std::vector<const CallExpr *> Calls;
+  bool VisitCallExpr(CallExpr *CE) {
+    Calls.push_back(CE);
+    return true;
+  }
+  // Lambda bodies run when the lambda is called, not where it is written.
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+};
+} // namespace
+
+ProcessModel &ProcessModel::get(ASTContext &Ctx, std::shared_ptr<const Rules> R) {
+  for (auto &M : CurrentModels)
+    if (&M->Ctx == &Ctx && M->R == R)
+      return *M;
+  CurrentModels.push_back(std::make_unique<ProcessModel>(Ctx, std::move(R)));
+  return *CurrentModels.back();
+}
+
+void ProcessModel::startTranslationUnit() { CurrentModels.clear(); }
+
+ProcessModel::ProcessModel(ASTContext &Ctx, std::shared_ptr<const Rules> R)
+    : Ctx(Ctx), R(std::move(R)) {}
+ProcessModel::~ProcessModel() = default;
+
+std::string ProcessModel::ruleName(const NamedDecl *D) {
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  PrintingPolicy Policy(D->getASTContext().getLangOpts());
+  Policy.SuppressTemplateArgsInCXXConstructors = true;
+  Policy.SuppressUnwrittenScope = true;
+  Policy.SuppressInlineNamespace = true;
+  Policy.AnonymousTagLocations = false;
+  D->printQualifiedName(OS, Policy);
+  OS.flush();
+  // Drop template arguments of enclosing classes: "std::vector<int>::push_back".
+  std::string Out;
+  int Depth = 0;
+  for (char C : Name) {
+    if (C == '<')
+      ++Depth;
+    else if (C == '>')
+      --Depth;
+    else if (Depth == 0)
+      Out += C;
+  }
+  return Out;
+}
+
+ProcessModel::FunctionInfo &ProcessModel::info(const FunctionDecl *FD) {
+  auto &Slot = Infos[definitionOf(FD)];
+  if (!Slot)
+    Slot = std::make_unique<FunctionInfo>();
+  return *Slot;
+}
+
+const CFG *ProcessModel::cfg(const FunctionDecl *FD) {
+  FD = definitionOf(FD);
+  FunctionInfo &I = info(FD);
+  if (!I.CfgBuilt) {
+    I.CfgBuilt = true;
+    if (FD && FD->hasBody() && !FD->isDependentContext()) {
+      CFG::BuildOptions Opts;
+      Opts.setAllAlwaysAdd();
+      Opts.AddInitializers = true;
+      I.Graph = CFG::buildCFG(FD, FD->getBody(), &Ctx, Opts);
+      I.Parents = std::make_unique<ParentMap>(FD->getBody());
+    }
+  }
+  return I.Graph.get();
+}
+
+const ParentMap *ProcessModel::parents(const FunctionDecl *FD) {
+  cfg(FD);
+  return info(FD).Parents.get();
+}
+
+std::optional<ForkRule> ProcessModel::forkRule(const CallExpr *CE) {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  if (!Callee)
+    return std::nullopt;
+  if (const ForkRule *Rule = R->fork(ruleName(Callee)))
+    return *Rule;
+  if (Callee->hasBody() && mayFork(Callee)) {
+    const FunctionSummary &S = summary(Callee);
+    if (S.ForkWrapper)
+      return S.WrapperRule;
+  }
+  return std::nullopt;
+}
+
+CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM) {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  bool Discarded = isResultDiscarded(CE, PM);
+  if (!Callee)
+    return Discarded ? CallEffect::MayNotReturn : CallEffect::Returns;
+  std::string Name = ruleName(Callee);
+  if (R->isTerminate(Name) || R->isExit(Name) || Callee->isNoReturn())
+    return CallEffect::Ends;
+  if (R->isExec(Name))
+    return CallEffect::Exec;
+  if (Callee->getBuiltinID())
+    return CallEffect::Returns;
+  if (Callee->hasBody()) {
+    const FunctionSummary &S = summary(Callee);
+    if (S.NeverReturns)
+      return CallEffect::Ends;
+    if (S.ReturnsOnlyAfterExecFailure)
+      return CallEffect::Exec;
+    if (S.ReturnsOnlyThroughUnknownCall && Discarded)
+      return CallEffect::MayNotReturn;
+    return CallEffect::Returns;
+  }
+  // No body here. Functions of the system's headers are known to return
+  // (those that do not are declared noreturn); a project function defined
+  // in another file may not.
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation Loc = Callee->getCanonicalDecl()->getLocation();
+  if (Loc.isInvalid() || SM.isInSystemHeader(Loc))
+    return CallEffect::Returns;
+  return Discarded ? CallEffect::MayNotReturn : CallEffect::Returns;
+}
+
+bool ProcessModel::mayFork(const FunctionDecl *FD) {
+  return firstForkReachedFrom(FD) != nullptr;
+}
+
+const CallExpr *ProcessModel::firstForkReachedFrom(const FunctionDecl *FD) {
+  FD = definitionOf(FD);
+  if (!FD || !FD->hasBody())
+    return nullptr;
+  FunctionInfo &I = info(FD);
+  if (I.MayForkState != FunctionInfo::NotStarted)
+    return I.ReachedFork; // Done, or recursion: nothing new on this path.
+  I.MayForkState = FunctionInfo::InProgress;
+  CallCollector C;
+  C.TraverseStmt(FD->getBody());
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      if (Init->isWritten())
+        C.TraverseStmt(Init->getInit());
+  const CallExpr *Found = nullptr;
+  for (const CallExpr *CE : C.Calls) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    if (!Callee)
+      continue;
+    if (R->fork(ruleName(Callee))) {
+      Found = CE;
+      break;
+    }
+  }
+  if (!Found)
+    for (const CallExpr *CE : C.Calls)
+      if (const FunctionDecl *Callee = CE->getDirectCallee())
+        if (Callee->hasBody() && firstForkReachedFrom(Callee)) {
+          Found = firstForkReachedFrom(Callee);
+          break;
+        }
+  FunctionInfo &Again = info(FD); // the map may have grown
+  Again.ReachedFork = Found;
+  Again.MayForkState = FunctionInfo::Done;
+  return Found;
+}
+
+const FunctionSummary &ProcessModel::summary(const FunctionDecl *FD) {
+  FD = definitionOf(FD);
+  FunctionInfo *I = &info(FD);
+  if (I->SummaryState != FunctionInfo::NotStarted)
+    return I->Summary; // Done, or recursion: assume an ordinary function.
+  I->SummaryState = FunctionInfo::InProgress;
+  FunctionSummary S;
+  const CFG *G = cfg(FD);
+  const ParentMap *PM = parents(FD);
+  if (G && PM) {
+    PathEndings E = analyzePathEndings(*this, FD, *G, *PM);
+    S.NeverReturns = !E.Returns;
+    S.ReturnsOnlyAfterExecFailure = E.ReturnsOnlyAfterExecFailure;
+    S.ReturnsOnlyThroughUnknownCall = E.ReturnsOnlyThroughUnknownCall;
+    if (mayFork(FD) && FD->getReturnType()->isIntegralOrEnumerationType())
+      for (const ForkRegions &F : forks(FD))
+        if (F.ReturnsPidToCaller) {
+          S.ForkWrapper = true;
+          S.WrapperRule = F.Site.Rule; // the caller sees the same convention
+        }
+  }
+  I = &info(FD);
+  I->Summary = S;
+  I->SummaryState = FunctionInfo::Done;
+  return I->Summary;
+}
+
+const std::vector<ForkRegions> &ProcessModel::forks(const FunctionDecl *FD) {
+  FD = definitionOf(FD);
+  FunctionInfo *I = &info(FD);
+  if (I->ForksState != FunctionInfo::NotStarted)
+    return I->Forks;
+  I->ForksState = FunctionInfo::InProgress;
+  std::vector<ForkRegions> Result;
+  const CFG *G = mayFork(FD) ? cfg(FD) : nullptr;
+  const ParentMap *PM = parents(FD);
+  if (G && PM) {
+    llvm::SmallPtrSet<const CallExpr *, 4> Seen;
+    for (const CFGBlock *B : *G)
+      for (const CFGElement &E : *B) {
+        auto S = E.getAs<CFGStmt>();
+        if (!S)
+          continue;
+        const auto *CE = dyn_cast<CallExpr>(S->getStmt());
+        if (!CE || !Seen.insert(CE).second)
+          continue;
+        std::optional<ForkRule> Rule = forkRule(CE);
+        if (!Rule)
+          continue;
+        ForkSite Site;
+        Site.Call = CE;
+        Site.Callee = CE->getDirectCallee();
+        Site.Rule = *Rule;
+        Site.ResultDiscarded = isResultDiscarded(CE, *PM);
+        Result.push_back(analyzeForkSite(*this, FD, *G, *PM, Site));
+      }
+    llvm::sort(Result, [](const ForkRegions &A, const ForkRegions &B) {
+      return A.Site.Call->getBeginLoc() < B.Site.Call->getBeginLoc();
+    });
+  }
+  I = &info(FD);
+  I->Forks = std::move(Result);
+  I->ForksState = FunctionInfo::Done;
+  return I->Forks;
+}
+
+} // namespace procshare

@@ -1,0 +1,96 @@
+//===- ProcessModel.h - Per-translation-unit process model -----------------===//
+//
+// The shared engine every check stands on. For one translation unit it keeps
+// each function's CFG and summary (computed once, on first use) and the
+// process regions of every fork site. Checks ask it questions; they never walk
+// callees themselves.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PROCSHARE_CHECKS_ANALYSIS_PROCESSMODEL_H
+#define PROCSHARE_CHECKS_ANALYSIS_PROCESSMODEL_H
+
+#include "checks/analysis/ProcessRegions.h"
+#include "rules/Rules.h"
+#include "clang/AST/ASTContext.h"
+#include "llvm/ADT/DenseMap.h"
+#include <memory>
+#include <vector>
+
+namespace procshare {
+
+/// What one function does to the process that calls it, summarised once.
+struct FunctionSummary {
+  /// No path returns: every path ends the process (exit, _exit, abort...)
+  /// or loops forever.
+  bool NeverReturns = false;
+  /// Paths return only after an exec* call that failed.
+  bool ReturnsOnlyAfterExecFailure = false;
+  /// Every returning path last calls a function whose body is not visible,
+  /// so the call may never return.
+  bool ReturnsOnlyThroughUnknownCall = false;
+  /// Returns a fork result for its caller to branch on (a fork wrapper).
+  bool ForkWrapper = false;
+  ForkRule WrapperRule;
+};
+
+/// What a call does to the path it is on.
+enum class CallEffect {
+  Returns,          ///< an ordinary call that comes back
+  Ends,             ///< never returns
+  Exec,             ///< returns only if exec failed
+  MayNotReturn,     ///< body not visible and result unused: may not return
+};
+
+class ProcessModel {
+public:
+  /// The model of the translation unit being analysed on this thread.
+  static ProcessModel &get(clang::ASTContext &Ctx,
+                           std::shared_ptr<const Rules> R);
+  /// Forget the previous translation unit (called at its start).
+  static void startTranslationUnit();
+
+  ProcessModel(clang::ASTContext &Ctx, std::shared_ptr<const Rules> R);
+  ~ProcessModel();
+
+  clang::ASTContext &context() { return Ctx; }
+  const Rules &rules() const { return *R; }
+
+  /// Fully qualified name without template arguments, as rules name it.
+  static std::string ruleName(const clang::NamedDecl *D);
+
+  /// The fork rule when \p CE creates a child that continues in the caller:
+  /// listed in rules, or a fork wrapper of this translation unit.
+  std::optional<ForkRule> forkRule(const clang::CallExpr *CE);
+
+  /// What \p CE does to its path. \p PM is the parent map of the caller.
+  CallEffect callEffect(const clang::CallExpr *CE, const clang::ParentMap &PM);
+
+  /// The summary of \p FD (its definition), computed once.
+  const FunctionSummary &summary(const clang::FunctionDecl *FD);
+
+  /// True when \p FD forks, directly or through functions of this
+  /// translation unit. Cheap: an AST walk, no CFG.
+  bool mayFork(const clang::FunctionDecl *FD);
+  /// A fork call in \p FD or in what it calls; null if none.
+  const clang::CallExpr *firstForkReachedFrom(const clang::FunctionDecl *FD);
+
+  /// The fork sites of \p FD with their regions, computed once.
+  const std::vector<ForkRegions> &forks(const clang::FunctionDecl *FD);
+
+  /// The CFG of \p FD's definition (null if it has no body or no CFG could
+  /// be built), and its parent map.
+  const clang::CFG *cfg(const clang::FunctionDecl *FD);
+  const clang::ParentMap *parents(const clang::FunctionDecl *FD);
+
+private:
+  struct FunctionInfo;
+  FunctionInfo &info(const clang::FunctionDecl *FD);
+
+  clang::ASTContext &Ctx;
+  std::shared_ptr<const Rules> R;
+  llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FunctionInfo>> Infos;
+};
+
+} // namespace procshare
+
+#endif

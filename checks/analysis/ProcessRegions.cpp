@@ -1,0 +1,889 @@
+//===- ProcessRegions.cpp - Which process runs each statement -------------===//
+
+#include "checks/analysis/ProcessRegions.h"
+#include "checks/analysis/ProcessModel.h"
+
+#include "clang/AST/ParentMap.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Analysis/CFG.h"
+#include "llvm/ADT/BitVector.h"
+#include <deque>
+#include <limits>
+
+using namespace clang;
+
+namespace procshare {
+
+std::string roleSetName(RoleSet Roles) {
+  static const std::pair<Role, const char *> Names[] = {
+      {RolePre, "pre"},
+      {RoleChild, "child"},
+      {RoleParent, "parent"},
+      {RoleFailure, "failure"}};
+  std::string Out;
+  for (auto [R, N] : Names)
+    if (Roles & R)
+      Out += (Out.empty() ? "" : "|") + std::string(N);
+  return Out.empty() ? "unreachable" : Out;
+}
+
+bool isResultDiscarded(const Expr *E, const ParentMap &PM) {
+  const Stmt *Child = E;
+  const Stmt *P = PM.getParent(E);
+  while (P && (isa<ParenExpr>(P) || isa<ExprWithCleanups>(P) ||
+               isa<ImplicitCastExpr>(P) || isa<FullExpr>(P))) {
+    Child = P;
+    P = PM.getParent(P);
+  }
+  if (!P)
+    return true;
+  if (const auto *Cast = dyn_cast<CastExpr>(P))
+    return Cast->getType()->isVoidType();
+  if (const auto *BO = dyn_cast<BinaryOperator>(P))
+    return BO->getOpcode() == BO_Comma && BO->getLHS() == Child;
+  if (isa<Expr>(P) || isa<DeclStmt>(P) || isa<ReturnStmt>(P))
+    return false;
+  if (const auto *If = dyn_cast<IfStmt>(P))
+    return If->getCond() != Child;
+  if (const auto *W = dyn_cast<WhileStmt>(P))
+    return W->getCond() != Child;
+  if (const auto *D = dyn_cast<DoStmt>(P))
+    return D->getCond() != Child;
+  if (const auto *F = dyn_cast<ForStmt>(P))
+    return F->getCond() != Child;
+  if (const auto *S = dyn_cast<SwitchStmt>(P))
+    return S->getCond() != Child;
+  return true;
+}
+
+namespace {
+
+// A path state is a set of (role, flags) pairs: bit (RoleIndex * 4 + Flags).
+using Combos = uint16_t;
+enum Flag : unsigned { FlagExecFailed = 1, FlagUnknownTail = 2 };
+constexpr unsigned NumRoles = 4;
+
+unsigned roleIndex(Role R) {
+  switch (R) {
+  case RolePre:
+    return 0;
+  case RoleChild:
+    return 1;
+  case RoleParent:
+    return 2;
+  case RoleFailure:
+    return 3;
+  }
+  return 0;
+}
+
+Combos combo(Role R, unsigned Flags = 0) {
+  return Combos(1u << (roleIndex(R) * 4 + Flags));
+}
+
+RoleSet rolesIn(Combos C) {
+  RoleSet Out = 0;
+  for (unsigned R = 0; R < NumRoles; ++R)
+    if ((C >> (R * 4)) & 0xF)
+      Out |= RoleSet(1u << R);
+  return Out;
+}
+
+Combos keepRoles(Combos C, RoleSet Keep) {
+  Combos Mask = 0;
+  for (unsigned R = 0; R < NumRoles; ++R)
+    if (Keep & (1u << R))
+      Mask |= Combos(0xF << (R * 4));
+  return C & Mask;
+}
+
+template <typename Fn> Combos mapFlags(Combos C, Fn F) {
+  Combos Out = 0;
+  for (unsigned Bit = 0; Bit < 16; ++Bit)
+    if (C & (1u << Bit))
+      Out |= Combos(1u << ((Bit / 4) * 4 + F(Bit % 4)));
+  return Out;
+}
+
+bool allHave(Combos C, unsigned Flag) {
+  if (!C)
+    return false;
+  for (unsigned Bit = 0; Bit < 16; ++Bit)
+    if ((C & (1u << Bit)) && !((Bit % 4) & Flag))
+      return false;
+  return true;
+}
+
+/// A place holding the fork result, or a boolean derived from it.
+struct Holder {
+  std::string Key;
+  bool IsPid = true;
+  RoleSet TrueRoles = 0, FalseRoles = 0;
+  bool NonLocal = false;
+  bool operator==(const Holder &O) const {
+    return Key == O.Key && IsPid == O.IsPid && TrueRoles == O.TrueRoles &&
+           FalseRoles == O.FalseRoles && NonLocal == O.NonLocal;
+  }
+};
+
+struct State {
+  Combos C = 0;
+  llvm::SmallVector<Holder, 2> Holders;
+  const CallExpr *LastExec = nullptr;
+
+  const Holder *holder(const std::string &Key) const {
+    for (const Holder &H : Holders)
+      if (H.Key == Key)
+        return &H;
+    return nullptr;
+  }
+  void kill(const std::string &Key) {
+    llvm::erase_if(Holders, [&](const Holder &H) {
+      return H.Key.find(Key) != std::string::npos;
+    });
+  }
+  /// Joins \p O into this state; true when this state grew.
+  bool join(const State &O) {
+    if (!O.C)
+      return false;
+    if (!C) {
+      *this = O;
+      return true;
+    }
+    bool Changed = (C | O.C) != C;
+    C |= O.C;
+    size_t Before = Holders.size();
+    llvm::erase_if(Holders, [&](const Holder &H) {
+      const Holder *Other = O.holder(H.Key);
+      return !Other || !(*Other == H);
+    });
+    Changed |= Holders.size() != Before;
+    if (!LastExec)
+      LastExec = O.LastExec;
+    return Changed;
+  }
+};
+
+enum class Tri { True, False, Unknown };
+
+struct Interval {
+  int64_t Lo, Hi;
+};
+
+Tri compare(BinaryOperatorKind Op, Interval V, int64_t C) {
+  auto Res = [](bool AllTrue, bool AllFalse) {
+    return AllTrue ? Tri::True : AllFalse ? Tri::False : Tri::Unknown;
+  };
+  switch (Op) {
+  case BO_EQ:
+    return Res(V.Lo == C && V.Hi == C, C < V.Lo || C > V.Hi);
+  case BO_NE:
+    return Res(C < V.Lo || C > V.Hi, V.Lo == C && V.Hi == C);
+  case BO_LT:
+    return Res(V.Hi < C, V.Lo >= C);
+  case BO_LE:
+    return Res(V.Hi <= C, V.Lo > C);
+  case BO_GT:
+    return Res(V.Lo > C, V.Hi <= C);
+  case BO_GE:
+    return Res(V.Lo >= C, V.Hi < C);
+  default:
+    return Tri::Unknown;
+  }
+}
+
+BinaryOperatorKind mirror(BinaryOperatorKind Op) {
+  switch (Op) {
+  case BO_LT:
+    return BO_GT;
+  case BO_GT:
+    return BO_LT;
+  case BO_LE:
+    return BO_GE;
+  case BO_GE:
+    return BO_LE;
+  default:
+    return Op;
+  }
+}
+
+struct CondRoles {
+  RoleSet True, False;
+};
+
+/// A return of the function seen with child paths in its state.
+struct ReturnEvent {
+  const ReturnStmt *Ret = nullptr; // null: falls off the end
+  const Stmt *Last = nullptr;      // the last statement before falling off
+  bool ChildOnly = false;
+  bool Hidden = false;
+  bool ExecOnly = false;
+  const CallExpr *Exec = nullptr;
+  bool ReturnsForkValue = false;
+  bool StoresPid = false;
+};
+
+struct Candidate {
+  ChildEscape E;
+  bool Hidden = false;
+};
+
+class Dataflow {
+public:
+  Dataflow(ProcessModel &M, const FunctionDecl *FD, const CFG &G,
+           const ParentMap &PM, const ForkSite *Site)
+      : M(M), Ctx(M.context()), FD(FD), G(G), PM(PM), Site(Site),
+        In(G.getNumBlockIDs()) {}
+
+  void solve() {
+    In[G.getEntry().getBlockID()].C = combo(RolePre);
+    std::deque<const CFGBlock *> Work{&G.getEntry()};
+    llvm::BitVector Queued(G.getNumBlockIDs());
+    Queued.set(G.getEntry().getBlockID());
+    size_t Budget = 64 * (G.getNumBlockIDs() + 8);
+    while (!Work.empty() && Budget--) {
+      const CFGBlock *B = Work.front();
+      Work.pop_front();
+      Queued.reset(B->getBlockID());
+      State Out = In[B->getBlockID()];
+      for (const CFGElement &E : *B)
+        transfer(E, Out);
+      unsigned I = 0;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+        const CFGBlock *S = Succ.getReachableBlock();
+        unsigned Index = I++;
+        if (!S)
+          continue;
+        if (In[S->getBlockID()].join(edge(*B, Out, Index, *S)) &&
+            !Queued.test(S->getBlockID())) {
+          Queued.set(S->getBlockID());
+          Work.push_back(S);
+        }
+      }
+    }
+  }
+
+  PathEndings endings() const {
+    PathEndings P;
+    Combos C = In[G.getExit().getBlockID()].C;
+    P.Returns = C != 0;
+    P.ReturnsOnlyAfterExecFailure = allHave(C, FlagExecFailed);
+    P.ReturnsOnlyThroughUnknownCall = allHave(C, FlagUnknownTail);
+    return P;
+  }
+
+  /// The recording pass over the solved states.
+  ForkRegions record() {
+    ForkRegions R;
+    R.Site = *Site;
+    R.Function = FD;
+    Recording = &R;
+    std::vector<Candidate> Candidates;
+    const CFGBlock &Exit = G.getExit();
+    for (const CFGBlock *B : G) {
+      const State &Start = In[B->getBlockID()];
+      if (!Start.C)
+        continue;
+      RoleSet StartRoles = rolesIn(Start.C);
+      if ((StartRoles & RoleChild) && !(StartRoles & RoleParent))
+        R.ChildIsolated = true;
+      State Out = Start;
+      for (const CFGElement &E : *B)
+        transfer(E, Out);
+      unsigned I = 0;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+        const CFGBlock *S = Succ.getReachableBlock();
+        unsigned Index = I++;
+        if (!S)
+          continue;
+        State EdgeState = edge(*B, Out, Index, *S);
+        Combos Child = keepRoles(EdgeState.C, RoleChild);
+        if (!Child)
+          continue;
+        bool ChildOnly = !(rolesIn(EdgeState.C) & RoleParent);
+        if (S == &Exit) {
+          if (!endsWithReturn(*B)) {
+            ReturnEvent Ev;
+            Ev.Last = lastStatement(*B);
+            Ev.ChildOnly = ChildOnly;
+            Ev.Hidden = allHave(Child, FlagUnknownTail);
+            Ev.ExecOnly = allHave(Child, FlagExecFailed);
+            Ev.Exec = EdgeState.LastExec;
+            Returns.push_back(Ev);
+          }
+          continue;
+        }
+        if (!ChildOnly || !(rolesIn(In[S->getBlockID()].C) & RoleParent))
+          continue;
+        Candidate Cand;
+        Cand.Hidden = allHave(Child, FlagUnknownTail);
+        Cand.E.OnlyIfExecFails = allHave(Child, FlagExecFailed);
+        Cand.E.Exec = EdgeState.LastExec;
+        Cand.E.ChildStmt = leavingStatement(*B);
+        if (const Stmt *Tail = trivialTail(*S, Exit)) {
+          if (!isa<ReturnStmt>(Tail))
+            continue; // the shared code only ends the process
+          Cand.E.K = ChildEscape::ReturnsToCaller;
+          Cand.E.ParentStmt = Tail;
+        } else {
+          Cand.E.K = ChildEscape::FallsIntoParent;
+          Cand.E.ParentStmt = firstStatement(*S);
+        }
+        Candidates.push_back(Cand);
+      }
+    }
+    Recording = nullptr;
+
+    // A child returning to the caller is only an escape when the parent
+    // returns too; when the parent always exits (daemonization) only the
+    // child carries on, as intended.
+    bool ParentReturns = rolesIn(In[Exit.getBlockID()].C) & RoleParent;
+    if (!ParentReturns)
+      llvm::erase_if(Candidates, [](const Candidate &C) {
+        return C.E.K == ChildEscape::ReturnsToCaller;
+      });
+
+    // Fork wrappers: every child return hands back the fork result.
+    bool AnyChildReturn = false, AllChildReturnsPid = true;
+    for (const ReturnEvent &Ev : Returns) {
+      AnyChildReturn = true;
+      AllChildReturnsPid &= Ev.Ret && Ev.ReturnsForkValue;
+      R.StoresPidForCaller |= Ev.StoresPid;
+      if (Ev.ChildOnly && ParentReturns) {
+        Candidate Cand;
+        Cand.E.K = ChildEscape::ReturnsToCaller;
+        Cand.E.ChildStmt = Ev.Ret ? static_cast<const Stmt *>(Ev.Ret) : Ev.Last;
+        Cand.E.ParentStmt = Ev.Ret;
+        Cand.E.OnlyIfExecFails = Ev.ExecOnly;
+        Cand.E.Exec = Ev.Exec;
+        Cand.Hidden = Ev.Hidden;
+        Candidates.push_back(Cand);
+      }
+    }
+    R.ReturnsPidToCaller =
+        AnyChildReturn && AllChildReturnsPid && ParentReturnsDistinct;
+
+    // Pick the escape to report: a loop back to the fork first, then the
+    // earliest fall into parent code, then a return to the caller.
+    auto Rank = [&](const Candidate &C) {
+      return C.E.K == ChildEscape::FallsIntoParent ? 0 : 1;
+    };
+    auto Pick = [&](bool Hidden) -> std::optional<ChildEscape> {
+      const Candidate *Best = nullptr;
+      for (const Candidate &C : Candidates)
+        if (C.Hidden == Hidden &&
+            (!Best || Rank(C) < Rank(*Best) ||
+             (Rank(C) == Rank(*Best) && locOf(C) < locOf(*Best))))
+          Best = &C;
+      if (!Best)
+        return std::nullopt;
+      ChildEscape E = Best->E;
+      if (R.Reforks && E.K == ChildEscape::FallsIntoParent)
+        E.K = ChildEscape::LoopsToFork;
+      return E;
+    };
+    R.Escape = Pick(false);
+    R.EscapeAfterUnknownCall = Pick(true);
+    return R;
+  }
+
+private:
+  ProcessModel &M;
+  ASTContext &Ctx;
+  const FunctionDecl *FD;
+  const CFG &G;
+  const ParentMap &PM;
+  const ForkSite *Site;
+  std::vector<State> In;
+  ForkRegions *Recording = nullptr;
+  std::vector<ReturnEvent> Returns;
+  bool ParentReturnsDistinct = true;
+
+  static SourceLocation locOf(const Candidate &C) {
+    if (C.E.ParentStmt)
+      return C.E.ParentStmt->getBeginLoc();
+    return C.E.ChildStmt ? C.E.ChildStmt->getBeginLoc() : SourceLocation();
+  }
+
+  // --- Values and conditions ------------------------------------------
+
+  std::optional<Interval> interval(Role R) const {
+    constexpr int64_t Max = std::numeric_limits<int64_t>::max();
+    bool Zero = Site->Rule.ChildIsZero;
+    switch (R) {
+    case RoleChild:
+      return Zero ? Interval{0, 0} : Interval{1, 1};
+    case RoleParent:
+      return Zero ? Interval{1, Max} : Interval{0, 0};
+    case RoleFailure:
+      if (Zero)
+        return Interval{-1, -1};
+      return std::nullopt;
+    default:
+      return std::nullopt;
+    }
+  }
+
+  std::optional<std::string> keyOf(const Expr *E) const {
+    E = E->IgnoreParenCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        return "v" + std::to_string(reinterpret_cast<uintptr_t>(
+                         VD->getCanonicalDecl())) + ";";
+      return std::nullopt;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      auto Base = keyOf(ME->getBase());
+      if (!Base)
+        return std::nullopt;
+      return *Base + "." +
+             std::to_string(reinterpret_cast<uintptr_t>(ME->getMemberDecl())) + ";";
+    }
+    if (isa<CXXThisExpr>(E))
+      return std::string("this;");
+    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+      auto Base = keyOf(AS->getBase());
+      auto Index = keyOf(AS->getIdx());
+      if (!Base || !Index)
+        return std::nullopt;
+      return *Base + "[" + *Index + "]";
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_Deref)
+        if (auto Sub = keyOf(UO->getSubExpr()))
+          return "*(" + *Sub + ")";
+      return std::nullopt;
+    }
+    Expr::EvalResult Res;
+    if (!E->isValueDependent() && E->EvaluateAsInt(Res, Ctx))
+      return "#" + std::to_string(Res.Val.getInt().getExtValue()) + ";";
+    return std::nullopt;
+  }
+
+  /// True when the lvalue \p E is visible outside this call of the function.
+  static bool isNonLocal(const Expr *E, bool Indirect = false) {
+    E = E->IgnoreParenCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      return VD && (VD->hasGlobalStorage() || Indirect ||
+                    VD->getType()->isReferenceType());
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E))
+      return isNonLocal(ME->getBase(), Indirect || ME->isArrow());
+    if (isa<CXXThisExpr>(E))
+      return true;
+    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+      return isNonLocal(AS->getBase(),
+                        Indirect || AS->getBase()->getType()->isPointerType());
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      return isNonLocal(UO->getSubExpr(), true);
+    return Indirect;
+  }
+
+  bool isForkValue(const Expr *E, const State &S) const {
+    if (!Site)
+      return false;
+    E = E->IgnoreParenCasts();
+    if (E == Site->Call)
+      return true;
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (BO->getOpcode() == BO_Assign || BO->getOpcode() == BO_Comma)
+        return isForkValue(BO->getRHS(), S);
+      return false;
+    }
+    if (auto Key = keyOf(E))
+      if (const Holder *H = S.holder(*Key))
+        return H->IsPid;
+    return false;
+  }
+
+  std::optional<CondRoles> compareRoles(BinaryOperatorKind Op, int64_t C) const {
+    CondRoles Out{RolePre, RolePre};
+    for (Role R : {RoleChild, RoleParent, RoleFailure}) {
+      auto I = interval(R);
+      if (!I)
+        continue;
+      Tri T = compare(Op, *I, C);
+      if (T != Tri::False)
+        Out.True |= R;
+      if (T != Tri::True)
+        Out.False |= R;
+    }
+    return Out;
+  }
+
+  std::optional<CondRoles> evalCond(const Expr *E, const State &S) const {
+    if (!Site)
+      return std::nullopt;
+    E = E->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_LNot)
+        if (auto R = evalCond(UO->getSubExpr(), S))
+          return CondRoles{R->False, R->True};
+      return std::nullopt;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (BO->isComparisonOp()) {
+        Expr::EvalResult Res;
+        if (isForkValue(BO->getLHS(), S) && !BO->getRHS()->isValueDependent() &&
+            BO->getRHS()->EvaluateAsInt(Res, Ctx))
+          return compareRoles(BO->getOpcode(), Res.Val.getInt().getExtValue());
+        if (isForkValue(BO->getRHS(), S) && !BO->getLHS()->isValueDependent() &&
+            BO->getLHS()->EvaluateAsInt(Res, Ctx))
+          return compareRoles(mirror(BO->getOpcode()),
+                              Res.Val.getInt().getExtValue());
+        return std::nullopt;
+      }
+      if (BO->getOpcode() == BO_Assign) {
+        if (isForkValue(BO->getRHS(), S))
+          return compareRoles(BO_NE, 0);
+        return evalCond(BO->getRHS(), S);
+      }
+      return std::nullopt;
+    }
+    if (auto Key = keyOf(E))
+      if (const Holder *H = S.holder(*Key))
+        if (!H->IsPid)
+          return CondRoles{H->TrueRoles, H->FalseRoles};
+    if (isForkValue(E, S))
+      return compareRoles(BO_NE, 0);
+    return std::nullopt;
+  }
+
+  // --- Transfer -------------------------------------------------------
+
+  void assign(const std::string &Key, bool NonLocal, const Expr *RHS, State &S) {
+    S.kill(Key);
+    if (!Site || !RHS)
+      return;
+    if (isForkValue(RHS, S)) {
+      S.Holders.push_back({Key, true, 0, 0, NonLocal});
+      return;
+    }
+    if (auto R = evalCond(RHS, S))
+      if (R->True != R->False)
+        S.Holders.push_back({Key, false, R->True, R->False, NonLocal});
+  }
+
+  void assign(const Expr *LHS, const Expr *RHS, State &S) {
+    if (auto Key = keyOf(LHS))
+      assign(*Key, isNonLocal(LHS), RHS, S);
+  }
+
+  void kill(const Expr *LHS, State &S) {
+    if (auto Key = keyOf(LHS))
+      S.kill(*Key);
+  }
+
+  void transfer(const CFGElement &E, State &S) {
+    if (!S.C)
+      return;
+    if (auto Init = E.getAs<CFGInitializer>()) {
+      const CXXCtorInitializer *I = Init->getInitializer();
+      if (I->isMemberInitializer())
+        assign("this;." + std::to_string(reinterpret_cast<uintptr_t>(I->getMember())) +
+                   ";",
+               true, I->getInit(), S);
+      return;
+    }
+    auto CS = E.getAs<CFGStmt>();
+    if (!CS)
+      return;
+    const Stmt *St = CS->getStmt();
+    if (Recording)
+      Recording->Roles[St] |= rolesIn(S.C);
+
+    if (const auto *CE = dyn_cast<CallExpr>(St)) {
+      if (Site && CE == Site->Call) {
+        if (Recording && keepRoles(S.C, RoleChild))
+          Recording->Reforks = true;
+        Combos After = combo(RoleChild) | combo(RoleParent);
+        if (Site->Rule.ChildIsZero)
+          After |= combo(RoleFailure);
+        S.C = After;
+        S.Holders.clear();
+        S.LastExec = nullptr;
+        return;
+      }
+      switch (M.callEffect(CE, PM)) {
+      case CallEffect::Ends:
+        S.C = 0;
+        return;
+      case CallEffect::Exec:
+        S.C = mapFlags(S.C, [](unsigned F) { return F | FlagExecFailed; });
+        S.LastExec = CE;
+        return;
+      case CallEffect::MayNotReturn:
+        S.C = mapFlags(S.C, [](unsigned F) { return F | FlagUnknownTail; });
+        return;
+      case CallEffect::Returns:
+        S.C = mapFlags(S.C, [](unsigned F) { return F & ~unsigned(FlagUnknownTail); });
+        return;
+      }
+      return;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(St)) {
+      if (BO->getOpcode() == BO_Assign)
+        assign(BO->getLHS(), BO->getRHS(), S);
+      else if (BO->isCompoundAssignmentOp())
+        kill(BO->getLHS(), S);
+      return;
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(St)) {
+      if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
+        kill(UO->getSubExpr(), S);
+      return;
+    }
+    if (const auto *DS = dyn_cast<DeclStmt>(St)) {
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D))
+          assign("v" + std::to_string(reinterpret_cast<uintptr_t>(
+                           VD->getCanonicalDecl())) + ";",
+                 VD->hasGlobalStorage(), VD->getInit(), S);
+      return;
+    }
+    if (const auto *RS = dyn_cast<ReturnStmt>(St)) {
+      if (Recording)
+        recordReturn(RS, S);
+      return;
+    }
+    if (isa<CXXThrowExpr>(St))
+      S.C = 0;
+  }
+
+  void recordReturn(const ReturnStmt *RS, const State &S) {
+    RoleSet Roles = rolesIn(S.C);
+    const Expr *Val = RS->getRetValue();
+    if (Roles & RoleParent) {
+      // The parent's return must differ from the child's for the caller to
+      // tell them apart: the pid, or a non-zero constant.
+      Expr::EvalResult Res;
+      bool Distinct =
+          Val && (isForkValue(Val, S) ||
+                  (!Val->isValueDependent() && Val->EvaluateAsInt(Res, Ctx) &&
+                   Res.Val.getInt() != 0));
+      ParentReturnsDistinct &= Distinct;
+    }
+    Combos Child = keepRoles(S.C, RoleChild);
+    if (!Child)
+      return;
+    ReturnEvent Ev;
+    Ev.Ret = RS;
+    Ev.ChildOnly = !(Roles & RoleParent);
+    Ev.Hidden = allHave(Child, FlagUnknownTail);
+    Ev.ExecOnly = allHave(Child, FlagExecFailed);
+    Ev.Exec = S.LastExec;
+    Expr::EvalResult Res;
+    Ev.ReturnsForkValue =
+        Val && (isForkValue(Val, S) ||
+                (Ev.ChildOnly && Site->Rule.ChildIsZero &&
+                 !Val->isValueDependent() && Val->EvaluateAsInt(Res, Ctx) &&
+                 Res.Val.getInt() == 0));
+    for (const Holder &H : S.Holders)
+      Ev.StoresPid |= H.IsPid && H.NonLocal;
+    Returns.push_back(Ev);
+  }
+
+  // --- Edges ----------------------------------------------------------
+
+  const Expr *branchCondition(const CFGBlock &B) const {
+    const Stmt *T = B.getTerminatorStmt();
+    if (!T || B.succ_size() != 2)
+      return nullptr;
+    const Expr *Cond = nullptr;
+    if (const auto *If = dyn_cast<IfStmt>(T))
+      Cond = If->getCond();
+    else if (const auto *W = dyn_cast<WhileStmt>(T))
+      Cond = W->getCond();
+    else if (const auto *F = dyn_cast<ForStmt>(T))
+      Cond = F->getCond();
+    else if (const auto *D = dyn_cast<DoStmt>(T))
+      Cond = D->getCond();
+    else if (const auto *CO = dyn_cast<AbstractConditionalOperator>(T))
+      Cond = CO->getCond();
+    else if (const auto *BO = dyn_cast<BinaryOperator>(T))
+      Cond = BO->isLogicalOp() ? BO->getLHS() : nullptr;
+    if (!Cond)
+      return nullptr;
+    const auto *Logical = dyn_cast<BinaryOperator>(Cond->IgnoreParens());
+    if (Logical && Logical->isLogicalOp() && T != Logical)
+      return B.getLastCondition(); // the last operand, evaluated in this block
+    return Cond;
+  }
+
+  RoleSet caseRoles(const SwitchStmt *SW, const Stmt *Label) const {
+    RoleSet All = RolePre | RoleChild | RoleParent | RoleFailure;
+    auto Range = [&](const CaseStmt *CS, int64_t &Lo, int64_t &Hi) {
+      Expr::EvalResult L, H;
+      if (CS->getLHS()->isValueDependent() || !CS->getLHS()->EvaluateAsInt(L, Ctx))
+        return false;
+      Lo = Hi = L.Val.getInt().getExtValue();
+      if (const Expr *RHS = CS->getRHS()) {
+        if (RHS->isValueDependent() || !RHS->EvaluateAsInt(H, Ctx))
+          return false;
+        Hi = H.Val.getInt().getExtValue();
+      }
+      return true;
+    };
+    if (const auto *CS = dyn_cast_or_null<CaseStmt>(Label)) {
+      int64_t Lo, Hi;
+      if (!Range(CS, Lo, Hi))
+        return All;
+      RoleSet Out = RolePre;
+      for (Role R : {RoleChild, RoleParent, RoleFailure})
+        if (auto I = interval(R))
+          if (!(I->Hi < Lo || I->Lo > Hi))
+            Out |= R;
+      return Out;
+    }
+    // default, or past the switch when there is no default: the roles whose
+    // values are not all taken by the cases.
+    RoleSet Out = RolePre;
+    for (Role R : {RoleChild, RoleParent, RoleFailure}) {
+      auto I = interval(R);
+      if (!I)
+        continue;
+      bool Covered = false;
+      for (const SwitchCase *SC = SW->getSwitchCaseList(); SC && !Covered;
+           SC = SC->getNextSwitchCase()) {
+        int64_t Lo, Hi;
+        if (const auto *CS = dyn_cast<CaseStmt>(SC))
+          Covered = Range(CS, Lo, Hi) && Lo <= I->Lo && I->Hi <= Hi;
+      }
+      if (!Covered)
+        Out |= R;
+    }
+    return Out;
+  }
+
+  State edge(const CFGBlock &B, const State &Out, unsigned Index,
+             const CFGBlock &Succ) const {
+    State E = Out;
+    if (!Site || !E.C)
+      return E;
+    const Stmt *T = B.getTerminatorStmt();
+    if (const auto *SW = dyn_cast_or_null<SwitchStmt>(T)) {
+      if (isForkValue(SW->getCond(), Out))
+        E.C = keepRoles(E.C, caseRoles(SW, Succ.getLabel()));
+      return E;
+    }
+    if (const Expr *Cond = branchCondition(B))
+      if (auto R = evalCond(Cond, Out))
+        E.C = keepRoles(E.C, Index == 0 ? R->True : R->False);
+    return E;
+  }
+
+  // --- Locations for messages -------------------------------------------
+
+  /// The full statement around \p S (climbing out of expressions).
+  const Stmt *fullStatement(const Stmt *S) const {
+    while (const Stmt *P = PM.getParent(S)) {
+      if (!isa<Expr>(P) && !isa<DeclStmt>(P))
+        break;
+      S = P;
+    }
+    return S;
+  }
+
+  static bool endsWithReturn(const CFGBlock &B) {
+    for (auto It = B.rbegin(); It != B.rend(); ++It)
+      if (auto CS = It->getAs<CFGStmt>())
+        return isa<ReturnStmt>(CS->getStmt());
+    return false;
+  }
+
+  const Stmt *lastStatement(const CFGBlock &B) const {
+    for (auto It = B.rbegin(); It != B.rend(); ++It)
+      if (auto CS = It->getAs<CFGStmt>())
+        return fullStatement(CS->getStmt());
+    return nullptr;
+  }
+
+  const Stmt *leavingStatement(const CFGBlock &B) const {
+    const Stmt *T = B.getTerminatorStmt();
+    if (T && (isa<BreakStmt>(T) || isa<ContinueStmt>(T) || isa<GotoStmt>(T)))
+      return T;
+    if (const Stmt *S = lastStatement(B))
+      return S;
+    // An empty block: look back along a single predecessor.
+    const CFGBlock *P = &B;
+    for (int Steps = 0; Steps < 4 && P->pred_size() == 1; ++Steps) {
+      P = P->pred_begin()->getReachableBlock();
+      if (!P)
+        break;
+      if (const Stmt *S = lastStatement(*P))
+        return S;
+    }
+    return T;
+  }
+
+  const Stmt *firstStatement(const CFGBlock &B) const {
+    const CFGBlock *Cur = &B;
+    for (int Steps = 0; Cur && Steps < 8; ++Steps) {
+      for (const CFGElement &E : *Cur)
+        if (auto CS = E.getAs<CFGStmt>())
+          return fullStatement(CS->getStmt());
+      if (const Stmt *T = Cur->getTerminatorStmt())
+        return T;
+      if (Cur->succ_size() != 1)
+        break;
+      Cur = Cur->succ_begin()->getReachableBlock();
+    }
+    return nullptr;
+  }
+
+  /// When the code from \p B on only returns a simple value or ends the
+  /// process, the child reaching it merely leaves: the return statement or
+  /// the ending call; null when the code does more.
+  const Stmt *trivialTail(const CFGBlock &B, const CFGBlock &Exit) const {
+    const CFGBlock *Cur = &B;
+    const ReturnStmt *Ret = nullptr;
+    for (int Steps = 0; Cur && Steps < 4; ++Steps) {
+      if (Cur == &Exit)
+        return Ret ? Ret : nullptr;
+      for (const CFGElement &E : *Cur) {
+        auto CS = E.getAs<CFGStmt>();
+        if (!CS)
+          return nullptr;
+        const Stmt *S = CS->getStmt();
+        if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
+          Ret = RS;
+          continue;
+        }
+        if (isa<DeclRefExpr>(S) || isa<IntegerLiteral>(S) || isa<CastExpr>(S) ||
+            isa<ParenExpr>(S) || isa<CXXBoolLiteralExpr>(S))
+          continue;
+        if (const auto *UO = dyn_cast<UnaryOperator>(S))
+          if (UO->getOpcode() == UO_Minus)
+            continue;
+        if (const auto *CE = dyn_cast<CallExpr>(S))
+          if (M.callEffect(CE, PM) == CallEffect::Ends)
+            return Ret ? static_cast<const Stmt *>(Ret) : CE;
+        return nullptr;
+      }
+      if (Cur->getTerminatorStmt() || Cur->succ_size() != 1)
+        return nullptr;
+      Cur = Cur->succ_begin()->getReachableBlock();
+    }
+    return nullptr;
+  }
+};
+
+} // namespace
+
+ForkRegions analyzeForkSite(ProcessModel &Model, const FunctionDecl *FD,
+                            const CFG &G, const ParentMap &PM,
+                            const ForkSite &Site) {
+  Dataflow D(Model, FD, G, PM, &Site);
+  D.solve();
+  return D.record();
+}
+
+PathEndings analyzePathEndings(ProcessModel &Model, const FunctionDecl *FD,
+                               const CFG &G, const ParentMap &PM) {
+  Dataflow D(Model, FD, G, PM, nullptr);
+  D.solve();
+  return D.endings();
+}
+
+} // namespace procshare

@@ -1,0 +1,127 @@
+//===- ProcessRegions.h - Which process runs each statement ---------------===//
+//
+// For one fork-like call, computes on Clang's CFG which statements run in the
+// child, in the parent, on the failure path (-1), or before the fork. Paths are
+// split by branches on the fork result (`if (p == 0)`, `if (!p)`, `switch
+// (fork())`, `if ((p = fork()) < 0)`, a pid kept in an array element or a
+// member, a boolean derived from the pid) and end at calls that never return
+// (declared noreturn, listed in rules, or inferred from their bodies).
+//
+// The state of a path is a set of (role, flags) pairs, so "every child path
+// here has gone through a failed exec" is exact rather than approximated.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PROCSHARE_CHECKS_ANALYSIS_PROCESSREGIONS_H
+#define PROCSHARE_CHECKS_ANALYSIS_PROCESSREGIONS_H
+
+#include "rules/Rules.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/DenseMap.h"
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace clang {
+class CFG;
+class ParentMap;
+} // namespace clang
+
+namespace procshare {
+
+class ProcessModel;
+
+/// Which process runs a statement, relative to one fork.
+enum Role : uint8_t {
+  RolePre = 1 << 0,     ///< no fork has happened yet on this path
+  RoleChild = 1 << 1,   ///< the child
+  RoleParent = 1 << 2,  ///< the parent, with a child running
+  RoleFailure = 1 << 3, ///< the fork failed: one process, no child
+};
+using RoleSet = uint8_t;
+
+/// "child", "parent|failure", ... for dumps and messages.
+std::string roleSetName(RoleSet Roles);
+
+struct ForkSite {
+  const clang::CallExpr *Call = nullptr;
+  const clang::FunctionDecl *Callee = nullptr;
+  ForkRule Rule;
+  /// `fork();` - nobody can tell the child from the parent.
+  bool ResultDiscarded = false;
+};
+
+/// A path on which the child leaves the code meant for it.
+struct ChildEscape {
+  enum Kind {
+    FallsIntoParent, ///< reaches statements the parent also runs
+    ReturnsToCaller, ///< returns from the function that forked
+    LoopsToFork,     ///< goes round a loop and forks again
+  };
+  Kind K = FallsIntoParent;
+  /// Where the child leaves its branch: the last statement it runs before
+  /// the shared code, a break/continue, or the return. May be null.
+  const clang::Stmt *ChildStmt = nullptr;
+  /// The first parent statement the child reaches (FallsIntoParent,
+  /// LoopsToFork) or the return statement (ReturnsToCaller; null when the
+  /// child falls off the end of the function).
+  const clang::Stmt *ParentStmt = nullptr;
+  /// Only a failed exec* leads here (the child ran exec and it returned).
+  bool OnlyIfExecFails = false;
+  /// The exec call that may fail, when OnlyIfExecFails.
+  const clang::CallExpr *Exec = nullptr;
+};
+
+/// The result of the analysis for one fork site.
+struct ForkRegions {
+  ForkSite Site;
+  const clang::FunctionDecl *Function = nullptr;
+  /// Roles of every statement the CFG reaches (union over paths).
+  llvm::DenseMap<const clang::Stmt *, RoleSet> Roles;
+  /// The child is told apart from the parent somewhere (a branch on the
+  /// result isolates a child-only path).
+  bool ChildIsolated = false;
+  /// The child reaches the fork again (loop).
+  bool Reforks = false;
+  /// The child can return to the caller, and does so only with the fork
+  /// result (or 0) as return value: the function is a fork wrapper whose
+  /// caller branches on the pid.
+  bool ReturnsPidToCaller = false;
+  /// The fork result is kept somewhere the caller can see (a member, a
+  /// global, an out-parameter) when the child returns.
+  bool StoresPidForCaller = false;
+  /// The way the child leaves its code, if any; the earliest in the source.
+  std::optional<ChildEscape> Escape;
+  /// An escape after which the child's last call goes to a function whose
+  /// body is not visible here, so it may never happen (the callee may never
+  /// return). Kept apart from Escape; reported only in strict mode.
+  std::optional<ChildEscape> EscapeAfterUnknownCall;
+
+  RoleSet rolesOf(const clang::Stmt *S) const {
+    auto It = Roles.find(S);
+    return It == Roles.end() ? 0 : It->second;
+  }
+};
+
+/// How the paths through a function end, for function summaries.
+struct PathEndings {
+  bool Returns = false;                 ///< some path returns
+  bool ReturnsOnlyAfterExecFailure = false;
+  bool ReturnsOnlyThroughUnknownCall = false;
+};
+
+/// Runs the region analysis of \p Site in \p FD.
+ForkRegions analyzeForkSite(ProcessModel &Model, const clang::FunctionDecl *FD,
+                            const clang::CFG &G, const clang::ParentMap &PM,
+                            const ForkSite &Site);
+
+/// How the paths of \p FD end (no fork site; used for summaries).
+PathEndings analyzePathEndings(ProcessModel &Model, const clang::FunctionDecl *FD,
+                               const clang::CFG &G, const clang::ParentMap &PM);
+
+/// True when the value of \p E is not used (`fork();`, `(void)fork();`).
+bool isResultDiscarded(const clang::Expr *E, const clang::ParentMap &PM);
+
+} // namespace procshare
+
+#endif

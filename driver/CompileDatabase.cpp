@@ -1,0 +1,127 @@
+//===- CompileDatabase.cpp - Finding and loading compile_commands.json ----===//
+
+#include "driver/CompileDatabase.h"
+#include "rules/JsonLocator.h"
+
+#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include <nlohmann/json.hpp>
+
+using namespace clang::tooling;
+
+namespace procshare {
+namespace {
+
+std::string at(const std::string &Path, const std::string &Text,
+               const JsonPath &Where, const std::string &Message) {
+  TextPosition P = locateJsonPath(Text, Where);
+  return Path + ":" + std::to_string(P.Line) + ":" + std::to_string(P.Column) +
+         ": " + Message;
+}
+
+bool validate(const std::string &Path, const std::string &Text,
+              std::string &Error) {
+  nlohmann::json Doc;
+  try {
+    Doc = nlohmann::json::parse(Text);
+  } catch (const nlohmann::json::parse_error &E) {
+    TextPosition P = positionOfOffset(Text, E.byte == 0 ? 0 : E.byte - 1);
+    std::string Msg = E.what();
+    size_t Colon = Msg.find(": ");
+    if (Colon != std::string::npos)
+      Msg = Msg.substr(Colon + 2);
+    Error = Path + ":" + std::to_string(P.Line) + ":" + std::to_string(P.Column) +
+            ": invalid JSON: " + Msg;
+    return false;
+  }
+  if (!Doc.is_array()) {
+    Error = at(Path, Text, {}, "a compile database must be a JSON array of entries");
+    return false;
+  }
+  for (size_t I = 0; I < Doc.size(); ++I) {
+    const nlohmann::json &E = Doc[I];
+    std::string Which = "entry " + std::to_string(I);
+    if (!E.is_object()) {
+      Error = at(Path, Text, {I}, Which + " must be an object");
+      return false;
+    }
+    for (const char *Key : {"directory", "file"})
+      if (!E.contains(Key) || !E[Key].is_string()) {
+        Error = at(Path, Text, E.contains(Key) ? JsonPath{I, Key} : JsonPath{I},
+                   Which + " needs '" + Key + "' as a string");
+        return false;
+      }
+    bool HasCommand = E.contains("command");
+    bool HasArguments = E.contains("arguments");
+    if (!HasCommand && !HasArguments) {
+      Error = at(Path, Text, {I}, Which + " needs 'command' or 'arguments'");
+      return false;
+    }
+    if (HasCommand && !E["command"].is_string()) {
+      Error = at(Path, Text, {I, "command"}, "'command' must be a string");
+      return false;
+    }
+    if (HasArguments) {
+      bool Ok = E["arguments"].is_array();
+      for (size_t A = 0; Ok && A < E["arguments"].size(); ++A)
+        Ok = E["arguments"][A].is_string();
+      if (!Ok) {
+        Error = at(Path, Text, {I, "arguments"},
+                   "'arguments' must be an array of strings");
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+std::string compileDatabaseIn(const std::string &BuildDir) {
+  if (llvm::sys::fs::is_directory(BuildDir)) {
+    llvm::SmallString<256> P(BuildDir);
+    llvm::sys::path::append(P, "compile_commands.json");
+    return std::string(P);
+  }
+  return BuildDir;
+}
+
+std::string findCompileDatabaseAbove(const std::string &SourceFile) {
+  llvm::SmallString<256> Dir(SourceFile);
+  llvm::sys::fs::make_absolute(Dir);
+  llvm::sys::path::remove_filename(Dir);
+  for (llvm::StringRef D = Dir; !D.empty(); D = llvm::sys::path::parent_path(D)) {
+    for (const char *Sub : {"", "build"}) {
+      llvm::SmallString<256> Candidate(D);
+      llvm::sys::path::append(Candidate, Sub, "compile_commands.json");
+      if (llvm::sys::fs::is_regular_file(Candidate))
+        return std::string(Candidate);
+    }
+  }
+  return "";
+}
+
+std::unique_ptr<CompilationDatabase>
+loadCompileDatabase(const std::string &JsonPath, std::string &Error) {
+  auto Buffer = llvm::MemoryBuffer::getFile(JsonPath, /*IsText=*/true);
+  if (!Buffer) {
+    Error = JsonPath + ": cannot read compile database: " +
+            Buffer.getError().message();
+    return nullptr;
+  }
+  std::string Text = (*Buffer)->getBuffer().str();
+  if (!validate(JsonPath, Text, Error))
+    return nullptr;
+  std::string LoadError;
+  std::unique_ptr<CompilationDatabase> DB = JSONCompilationDatabase::loadFromFile(
+      JsonPath, LoadError, JSONCommandLineSyntax::AutoDetect);
+  if (!DB) {
+    Error = JsonPath + ": " + LoadError;
+    return nullptr;
+  }
+  return inferMissingCompileCommands(std::move(DB));
+}
+
+} // namespace procshare

@@ -1,0 +1,288 @@
+//===- ProcshareMain.cpp - The procshare command-line driver --------------===//
+//
+// A thin front end over clang-tidy's library: the same invocation as
+// clang-tidy (`procshare [options] <source>... [-- <compiler args>]`), the
+// procshare checks enabled by default, .clang-tidy files and NOLINT honoured,
+// clear errors on bad input, and exit codes a CI can use:
+//   0  no findings    1  findings    2  usage or input error
+//
+//===----------------------------------------------------------------------===//
+
+#include "checks/ProcshareModule.h"
+#include "driver/CompileDatabase.h"
+#include "rules/Rules.h"
+
+#include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "clang-tidy/ClangTidyOptions.h"
+#include "clang/Tooling/CommonOptionsParser.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/VirtualFileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+#include <set>
+
+using namespace clang;
+using namespace clang::tidy;
+using namespace llvm;
+
+namespace {
+
+cl::OptionCategory Category("procshare options");
+
+const char Overview[] = R"(procshare finds process-sharing bugs after fork(): child
+writes the parent never sees, unlocked updates of shared memory, thread-only
+locks used between processes, children that fall into the parent's code, and
+the fork hygiene around them.
+
+  procshare file.c                      flags from compile_commands.json found
+                                        above file.c, or defaults
+  procshare -p build/ src/a.c src/b.cc  flags from build/compile_commands.json
+  procshare -p build/                   every file in the compile database
+  procshare file.c -- -Iinclude -DX=1   flags given after --
+
+Exit status: 0 no findings, 1 findings, 2 usage or input error.
+)";
+
+cl::list<std::string> Sources(cl::Positional, cl::desc("<source>..."),
+                              cl::cat(Category));
+cl::opt<std::string> BuildPath("p", cl::desc("Build directory holding compile_commands.json"),
+                               cl::value_desc("build-dir"), cl::cat(Category));
+cl::opt<std::string> Checks(
+    "checks",
+    cl::desc("Comma-separated globs of checks to run, added to those of\n"
+             ".clang-tidy files (default: procshare-*); '-' removes"),
+    cl::value_desc("globs"), cl::cat(Category));
+cl::opt<std::string> RulesFile(
+    "rules", cl::desc("A rules file declaring this codebase's wrappers\n(docs/rules.md)"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> HeaderFilter(
+    "header-filter",
+    cl::desc("Also report in headers whose path matches this regex\n(default: only the main files)"),
+    cl::value_desc("regex"), cl::cat(Category));
+cl::list<std::string> ExtraArgs("extra-arg", cl::desc("Add an argument to every compile command"),
+                                cl::value_desc("arg"), cl::cat(Category));
+cl::opt<bool> ListChecks("list-checks", cl::desc("List the checks and exit"),
+                         cl::cat(Category));
+cl::opt<bool> Quiet("quiet", cl::desc("Print findings only, no summary or notices"),
+                    cl::cat(Category));
+
+bool ConfigError = false;
+
+/// .clang-tidy files are parsed with diagnostics that name file, line and
+/// column; any error makes the run exit with 2.
+llvm::ErrorOr<ClangTidyOptions> parseConfigFile(llvm::MemoryBufferRef Buffer) {
+  auto Result = parseConfigurationWithDiags(Buffer, [](const SMDiagnostic &D) {
+    D.print("procshare", errs());
+    if (D.getKind() == SourceMgr::DK_Error)
+      ConfigError = true;
+  });
+  if (!Result) {
+    ConfigError = true;
+    errs() << "procshare: error: invalid configuration file " << Buffer.getBufferIdentifier()
+           << ": " << Result.getError().message() << "\n";
+  }
+  return Result;
+}
+
+std::string absolute(StringRef Path) {
+  SmallString<256> P(Path);
+  sys::fs::make_absolute(P);
+  sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(P);
+}
+
+/// FileOptionsProvider with procshare's .clang-tidy parser. LLVM 19's
+/// constructor taking config handlers leaves the file system unset, so set
+/// it here.
+class OptionsProvider : public FileOptionsProvider {
+public:
+  OptionsProvider(ClangTidyOptions Defaults, ClangTidyOptions Overrides,
+                  ConfigFileHandlers Handlers)
+      : FileOptionsProvider(ClangTidyGlobalOptions(), std::move(Defaults),
+                            std::move(Overrides), std::move(Handlers)) {
+    FS = vfs::getRealFileSystem();
+  }
+  static std::unique_ptr<OptionsProvider> create(ClangTidyOptions Defaults,
+                                                 ClangTidyOptions Overrides) {
+    ConfigFileHandlers Handlers;
+    Handlers.emplace_back(".clang-tidy", parseConfigFile);
+    return std::make_unique<OptionsProvider>(std::move(Defaults),
+                                             std::move(Overrides), std::move(Handlers));
+  }
+};
+
+int usageError(const Twine &Message) {
+  errs() << "procshare: error: " << Message << "\n";
+  return 2;
+}
+
+} // namespace
+
+int main(int argc, const char **argv) {
+  InitLLVM X(argc, argv);
+  (void)procshare::ProcshareModuleAnchorSource;
+
+  // Everything after "--" is compiler arguments.
+  std::string FixedError;
+  std::unique_ptr<tooling::CompilationDatabase> Compilations =
+      tooling::FixedCompilationDatabase::loadFromCommandLine(argc, argv, FixedError);
+  if (!FixedError.empty())
+    return usageError(FixedError);
+
+  cl::HideUnrelatedOptions(Category);
+  cl::SetVersionPrinter([](raw_ostream &OS) {
+    OS << "procshare " PROCSHARE_VERSION " (LLVM " LLVM_VERSION_STRING ")\n";
+  });
+  if (!cl::ParseCommandLineOptions(argc, argv, Overview, &errs()))
+    return 2;
+
+  ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
+  Defaults.Checks = "-*,procshare-*";
+  Defaults.HeaderFilterRegex = "";
+  Defaults.SystemHeaders = false;
+  ClangTidyOptions Overrides;
+  if (Checks.getNumOccurrences())
+    Overrides.Checks = Checks;
+  if (HeaderFilter.getNumOccurrences())
+    Overrides.HeaderFilterRegex = HeaderFilter;
+  if (!RulesFile.empty()) {
+    std::string Error;
+    if (!procshare::Rules::get(absolute(RulesFile), Error))
+      return usageError(Error);
+    ClangTidyOptions::ClangTidyValue Value(absolute(RulesFile));
+    Overrides.CheckOptions["RulesFile"] = Value;
+    for (const procshare::CheckInfo &C : procshare::checkCatalog())
+      Overrides.CheckOptions[std::string(C.Name) + ".RulesFile"] = Value;
+  }
+  std::unique_ptr<OptionsProvider> Provider =
+      OptionsProvider::create(Defaults, Overrides);
+
+  if (ListChecks) {
+    std::string Where = Sources.empty() ? absolute("procshare-list-checks")
+                                        : absolute(Sources.front());
+    ClangTidyOptions Effective = Provider->getOptions(Where);
+    if (ConfigError)
+      return 2;
+    std::vector<std::string> Enabled = getCheckNames(Effective, false);
+    std::set<std::string> On(Enabled.begin(), Enabled.end());
+    outs() << "procshare checks (* = enabled):\n";
+    for (const procshare::CheckInfo &C : procshare::checkCatalog())
+      outs() << (On.count(C.Name) ? "  * " : "    ") << C.Name << "\n      "
+             << C.Summary << "\n";
+    return 0;
+  }
+
+  // The compile database: -p, or the flags after --, or one found above the
+  // first source, or defaults with a notice.
+  std::vector<std::string> Files;
+  if (!Compilations) {
+    std::string DbPath;
+    if (!BuildPath.empty()) {
+      DbPath = procshare::compileDatabaseIn(BuildPath);
+      if (!sys::fs::exists(DbPath))
+        return usageError("no compile_commands.json in '" + BuildPath + "'");
+    } else if (!Sources.empty()) {
+      DbPath = procshare::findCompileDatabaseAbove(Sources.front());
+    }
+    if (!DbPath.empty()) {
+      std::string Error;
+      Compilations = procshare::loadCompileDatabase(DbPath, Error);
+      if (!Compilations)
+        return usageError(Error);
+    } else if (!Sources.empty()) {
+      if (!Quiet)
+        errs() << "procshare: no compile_commands.json found above '" << Sources.front()
+               << "'; analysing with default flags (use -p <build-dir> or -- <flags>)\n";
+      Compilations = std::make_unique<tooling::FixedCompilationDatabase>(
+          ".", std::vector<std::string>());
+    }
+  }
+  if (Sources.empty()) {
+    if (BuildPath.empty() || !Compilations)
+      return usageError("no source files given (see --help)");
+    Files = Compilations->getAllFiles();
+    if (Files.empty())
+      return usageError("the compile database in '" + BuildPath + "' lists no files");
+  }
+
+  bool InputError = false;
+  for (const std::string &S : Sources) {
+    std::string Abs = absolute(S);
+    if (!sys::fs::is_regular_file(Abs)) {
+      errs() << "procshare: error: no such file: " << S << "\n";
+      InputError = true;
+      continue;
+    }
+    Files.push_back(Abs);
+  }
+  if (Files.empty())
+    return 2;
+
+  // --extra-arg, and -fno-caret-diagnostics so that clang itself does not
+  // print "N warnings generated." (procshare prints its own summary).
+  auto Adjusting = std::make_unique<tooling::ArgumentsAdjustingCompilations>(
+      std::move(Compilations));
+  std::vector<std::string> Extra(ExtraArgs.begin(), ExtraArgs.end());
+  Extra.push_back("-fno-caret-diagnostics");
+  Adjusting->appendArgumentsAdjuster(
+      tooling::getInsertArgumentAdjuster(Extra, tooling::ArgumentInsertPosition::END));
+  Compilations = std::move(Adjusting);
+
+  // Read every configuration before analysing anything: a broken .clang-tidy
+  // or rules file stops the run with a clear error.
+  bool AnyEnabled = false;
+  for (const std::string &F : Files) {
+    ClangTidyOptions Opts = Provider->getOptions(F);
+    if (ConfigError)
+      return 2;
+    for (const auto &[Key, Value] : Opts.CheckOptions) {
+      if (!StringRef(Key).ends_with("RulesFile") || Value.Value.empty())
+        continue;
+      std::string Error;
+      if (!procshare::Rules::get(procshare::Rules::resolvePath(Value.Value, F), Error))
+        return usageError(Error);
+    }
+    AnyEnabled |= !getCheckNames(Opts, false).empty();
+  }
+  if (!AnyEnabled)
+    return usageError("no procshare check is enabled (check --checks and the "
+                      "Checks of .clang-tidy files)");
+
+  ClangTidyContext Context(std::move(Provider));
+  IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
+      new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
+  std::vector<ClangTidyError> Errors =
+      runClangTidy(Context, *Compilations, Files, BaseFS, /*ApplyAnyFix=*/false);
+
+  unsigned Findings = 0, CompileErrors = 0;
+  std::set<std::string> FilesWithErrors;
+  for (const ClangTidyError &E : Errors) {
+    if (E.DiagLevel == tooling::Diagnostic::Error) {
+      ++CompileErrors;
+      FilesWithErrors.insert(E.Message.FilePath);
+    } else if (StringRef(E.DiagnosticName).starts_with("procshare-")) {
+      ++Findings;
+    }
+  }
+  unsigned WErrors = 0;
+  handleErrors(Errors, Context, FixBehaviour::FB_NoFix, WErrors, BaseFS);
+
+  if (!Quiet) {
+    errs() << "procshare: " << Findings << (Findings == 1 ? " finding" : " findings")
+           << " in " << Files.size() << (Files.size() == 1 ? " file" : " files");
+    if (CompileErrors)
+      errs() << "; " << CompileErrors << " compiler error"
+             << (CompileErrors == 1 ? "" : "s")
+             << " (those files were analysed as far as they parse)";
+    errs() << "\n";
+  }
+  if (InputError || CompileErrors)
+    return 2;
+  return Findings ? 1 : 0;
+}

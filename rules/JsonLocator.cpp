@@ -1,0 +1,157 @@
+//===- JsonLocator.cpp - Source positions of JSON values ------------------===//
+
+#include "rules/JsonLocator.h"
+
+namespace procshare {
+namespace {
+
+class Scanner {
+public:
+  explicit Scanner(const std::string &Text) : Text(Text) {}
+
+  /// Walks \p Path from the root; returns the offset of the value (or key).
+  size_t find(const JsonPath &Path, bool AtKey) {
+    skipSpace();
+    size_t Best = Pos;
+    for (size_t I = 0; I < Path.size(); ++I) {
+      bool Last = I + 1 == Path.size();
+      if (const auto *Key = std::get_if<std::string>(&Path[I])) {
+        if (!enterObjectAt(*Key, Last && AtKey))
+          return Best;
+      } else if (!enterArrayAt(std::get<size_t>(Path[I]))) {
+        return Best;
+      }
+      Best = Pos;
+    }
+    return Best;
+  }
+
+private:
+  const std::string &Text;
+  size_t Pos = 0;
+
+  bool atEnd() const { return Pos >= Text.size(); }
+  char peek() const { return atEnd() ? '\0' : Text[Pos]; }
+  void skipSpace() {
+    while (!atEnd() && (Text[Pos] == ' ' || Text[Pos] == '\t' ||
+                        Text[Pos] == '\n' || Text[Pos] == '\r'))
+      ++Pos;
+  }
+  std::string readString() {
+    std::string Out;
+    ++Pos; // opening quote
+    while (!atEnd() && Text[Pos] != '"') {
+      if (Text[Pos] == '\\' && Pos + 1 < Text.size()) {
+        Out += Text[Pos + 1];
+        Pos += 2;
+        continue;
+      }
+      Out += Text[Pos++];
+    }
+    ++Pos; // closing quote
+    return Out;
+  }
+  void skipValue() {
+    skipSpace();
+    char C = peek();
+    if (C == '"') {
+      readString();
+    } else if (C == '{' || C == '[') {
+      char Close = C == '{' ? '}' : ']';
+      ++Pos;
+      skipSpace();
+      while (!atEnd() && peek() != Close) {
+        if (C == '{') {
+          readString();
+          skipSpace();
+          ++Pos; // ':'
+        }
+        skipValue();
+        skipSpace();
+        if (peek() == ',')
+          ++Pos;
+        skipSpace();
+      }
+      ++Pos;
+    } else {
+      while (!atEnd() && std::string(",]} \t\r\n").find(peek()) == std::string::npos)
+        ++Pos;
+    }
+  }
+  bool enterObjectAt(const std::string &Key, bool StopAtKey) {
+    skipSpace();
+    if (peek() != '{')
+      return false;
+    ++Pos;
+    skipSpace();
+    while (!atEnd() && peek() != '}') {
+      size_t KeyPos = Pos;
+      std::string K = readString();
+      skipSpace();
+      ++Pos; // ':'
+      skipSpace();
+      if (K == Key) {
+        if (StopAtKey)
+          Pos = KeyPos;
+        return true;
+      }
+      skipValue();
+      skipSpace();
+      if (peek() == ',')
+        ++Pos;
+      skipSpace();
+    }
+    return false;
+  }
+  bool enterArrayAt(size_t Index) {
+    skipSpace();
+    if (peek() != '[')
+      return false;
+    ++Pos;
+    skipSpace();
+    for (size_t I = 0; !atEnd() && peek() != ']'; ++I) {
+      if (I == Index)
+        return true;
+      skipValue();
+      skipSpace();
+      if (peek() == ',')
+        ++Pos;
+      skipSpace();
+    }
+    return false;
+  }
+};
+
+} // namespace
+
+TextPosition positionOfOffset(const std::string &Text, size_t Offset) {
+  TextPosition P;
+  for (size_t I = 0; I < Offset && I < Text.size(); ++I) {
+    if (Text[I] == '\n') {
+      ++P.Line;
+      P.Column = 1;
+    } else {
+      ++P.Column;
+    }
+  }
+  return P;
+}
+
+TextPosition locateJsonPath(const std::string &Text, const JsonPath &Path,
+                            bool AtKey) {
+  return positionOfOffset(Text, Scanner(Text).find(Path, AtKey));
+}
+
+std::string renderJsonPath(const JsonPath &Path) {
+  std::string Out;
+  for (const JsonPathStep &S : Path) {
+    Out += '/';
+    if (const auto *Key = std::get_if<std::string>(&S))
+      Out += *Key;
+    else
+      Out += std::to_string(std::get<size_t>(S));
+  }
+  return Out.empty() ? "/" : Out;
+}
+
+} // namespace procshare

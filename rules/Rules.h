@@ -1,0 +1,117 @@
+//===- Rules.h - The API knowledge base -----------------------------------===//
+//
+// What procshare knows about the APIs it reasons about: which functions fork,
+// exec, end the process, wait, take locks, allocate shared memory, start
+// threads, or are async-signal-safe. The defaults (rules/default.json) are
+// compiled into every binary; a user rules file extends or overrides them so
+// a codebase can declare its own wrappers. docs/rules.md describes the format.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PROCSHARE_RULES_RULES_H
+#define PROCSHARE_RULES_RULES_H
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace procshare {
+
+/// A function that creates a child process which continues in the caller.
+struct ForkRule {
+  bool Vfork = false;
+  /// Which result means "this is the child": "zero" (fork's convention:
+  /// 0 in the child, the pid in the parent, -1 on failure) or "nonzero"
+  /// (a wrapper returning true in the child and false in the parent).
+  bool ChildIsZero = true;
+};
+
+struct SharedAllocRule {
+  /// Index of the flags argument that must contain one of SharedFlags for
+  /// the memory to be shared; -1 when the memory is always shared.
+  int FlagsArg = -1;
+  std::vector<std::string> SharedFlags;
+};
+
+enum class LockKind { Acquire, TryAcquire, Release };
+
+struct LockRule {
+  LockKind Kind = LockKind::Acquire;
+  unsigned LockArg = 0;
+  /// For flock/lockf-style calls: the argument whose flag turns the call into
+  /// a release; -1 when there is none.
+  int UnlockIfArg = -1;
+  std::string UnlockFlag;
+};
+
+enum class LockSharing { Private, Configurable, Shared };
+
+struct LockTypeRule {
+  LockSharing Sharing = LockSharing::Private;
+};
+
+class Rules {
+public:
+  /// The compiled-in defaults.
+  static std::shared_ptr<const Rules> defaults();
+
+  /// The defaults merged with the user rules file at \p Path. Cached by path,
+  /// size and modification time, so an edited file is re-read. On error
+  /// returns null and sets \p Error to "FILE:LINE:COL: message".
+  static std::shared_ptr<const Rules> get(llvm::StringRef Path,
+                                          std::string &Error);
+
+  /// Merge \p Text (the contents of \p Name) over the defaults, uncached.
+  static std::shared_ptr<const Rules> parse(llvm::StringRef Name,
+                                            const std::string &Text,
+                                            std::string &Error);
+
+  /// Resolves a rules path given in an option: absolute paths as they are;
+  /// a relative path is looked up in the directory of \p MainFile and its
+  /// parents (as .clang-tidy files are), then in the working directory.
+  static std::string resolvePath(llvm::StringRef Option,
+                                 llvm::StringRef MainFile);
+
+  /// Lookups take a fully qualified name without template arguments
+  /// ("fork", "std::exit", "ngx_shmtx_lock").
+  const ForkRule *fork(llvm::StringRef Name) const { return find(Forks, Name); }
+  bool isExec(llvm::StringRef Name) const { return Exec.count(Name); }
+  bool isTerminate(llvm::StringRef Name) const { return Terminate.count(Name); }
+  bool isExit(llvm::StringRef Name) const { return Exit.count(Name); }
+  bool isWait(llvm::StringRef Name) const { return Wait.count(Name); }
+  bool isSpawn(llvm::StringRef Name) const { return Spawn.count(Name); }
+  bool isThreadStart(llvm::StringRef Name) const { return ThreadStart.count(Name); }
+  bool isAsyncSignalSafe(llvm::StringRef Name) const {
+    return AsyncSignalSafe.count(Name);
+  }
+  const SharedAllocRule *sharedAlloc(llvm::StringRef Name) const {
+    return find(SharedAllocs, Name);
+  }
+  const LockRule *lock(llvm::StringRef Name) const { return find(Locks, Name); }
+  const LockTypeRule *lockType(llvm::StringRef Name) const {
+    return find(LockTypes, Name);
+  }
+
+  /// Number of entries, per category name; for tests and --dump-rules.
+  size_t size(llvm::StringRef Category) const;
+
+private:
+  friend class RulesBuilder;
+  template <typename T>
+  static const T *find(const llvm::StringMap<T> &Map, llvm::StringRef Name) {
+    auto It = Map.find(Name);
+    return It == Map.end() ? nullptr : &It->second;
+  }
+  struct Empty {};
+  llvm::StringMap<ForkRule> Forks;
+  llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ThreadStart,
+      AsyncSignalSafe;
+  llvm::StringMap<SharedAllocRule> SharedAllocs;
+  llvm::StringMap<LockRule> Locks;
+  llvm::StringMap<LockTypeRule> LockTypes;
+};
+
+} // namespace procshare
+
+#endif

@@ -1,0 +1,34 @@
+# lit configuration for procshare.
+import os
+import lit.formats
+
+config.name = "procshare"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".c", ".cpp", ".test"]
+config.excludes = ["Inputs", "tools", "lit.cfg.py", "lit.site.cfg.py.in"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.procshare_obj_root, "test")
+
+bin_dir = config.procshare_obj_root
+config.environment["PATH"] = os.pathsep.join(
+    [bin_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ.get("PATH", ""))])
+# Keep user configuration out of the tests.
+config.environment["HOME"] = "/nonexistent-procshare-home"
+config.environment["XDG_CONFIG_HOME"] = "/nonexistent-procshare-home"
+
+test_dir = os.path.dirname(__file__)
+check = "%s %s" % (config.python, os.path.join(test_dir, "check_procshare.py"))
+config.substitutions.append(("%check_procshare", check + " --procshare=%s --clang-tidy=%s --plugin=%s --clangd=%s" % (
+    os.path.join(bin_dir, "procshare"), config.clang_tidy,
+    os.path.join(bin_dir, "libprocshare-tidy.so"),
+    os.path.join(bin_dir, "procshare-clangd") if config.has_clangd else "")))
+config.substitutions.append(("%procshare-dump-regions", os.path.join(bin_dir, "procshare-dump-regions")))
+config.substitutions.append(("%procshare-clangd", os.path.join(bin_dir, "procshare-clangd")))
+config.substitutions.append(("%procshare", os.path.join(bin_dir, "procshare")))
+config.substitutions.append(("%clang_tidy", config.clang_tidy))
+config.substitutions.append(("%plugin", os.path.join(bin_dir, "libprocshare-tidy.so")))
+config.substitutions.append(("%python", config.python))
+config.substitutions.append(("%lsp_client", "%s %s" % (config.python, os.path.join(test_dir, "lsp", "lsp_client.py"))))
+config.substitutions.append(("%S_root", config.procshare_src_root))
+if config.has_clangd:
+    config.available_features.add("clangd")
