@@ -65,6 +65,11 @@ cl::opt<std::string> HeaderFilter(
     "header-filter",
     cl::desc("Also report in headers whose path matches this regex\n(default: only the main files)"),
     cl::value_desc("regex"), cl::cat(Category));
+cl::opt<std::string> Config(
+    "config",
+    cl::desc("Configuration in .clang-tidy's YAML format, applied over the\n"
+             ".clang-tidy files, e.g. --config='{CheckOptions: {RulesFile: r.json}}'"),
+    cl::value_desc("yaml"), cl::cat(Category));
 cl::list<std::string> ExtraArgs("extra-arg", cl::desc("Add an argument to every compile command"),
                                 cl::value_desc("arg"), cl::cat(Category));
 cl::opt<bool> ListChecks("list-checks", cl::desc("List the checks and exit"),
@@ -147,6 +152,12 @@ int main(int argc, const char **argv) {
   Defaults.HeaderFilterRegex = "";
   Defaults.SystemHeaders = false;
   ClangTidyOptions Overrides;
+  if (!Config.empty()) {
+    auto Parsed = parseConfigFile(MemoryBufferRef(Config, "--config"));
+    if (!Parsed || ConfigError)
+      return 2;
+    Overrides = *Parsed;
+  }
   if (Checks.getNumOccurrences())
     Overrides.Checks = Checks;
   if (HeaderFilter.getNumOccurrences())

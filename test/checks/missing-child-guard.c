@@ -1,0 +1,265 @@
+// RUN: %check_procshare %s procshare-missing-child-guard -- -std=c11 -D_GNU_SOURCE
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int counter;
+static pid_t workers[8];
+void run_elsewhere(int); // defined in another file: may never return
+
+// ---- Positives -------------------------------------------------------------
+
+void discarded(void) {
+  fork();
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: result of 'fork' is discarded, so parent and child both run the code that follows; branch on the returned pid and end the child with _exit() or exec*() [procshare-missing-child-guard]
+  puts("printed twice");
+}
+
+void discarded_in_loop(int n) {
+  for (int i = 0; i < n; i++)
+    (void)fork();
+  // CHECK-MESSAGES: :[[@LINE-1]]:11: warning: result of 'fork' is discarded, so parent and child both run the code that follows, and in this loop every child forks again; branch
+}
+
+int falls_out_of_if(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    counter++;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' leaves its branch here and runs code the parent runs; end the child with _exit() or exec*() [procshare-missing-child-guard]
+    // CHECK-NOTES: :[[@LINE-2]]:5: warning: the child created by 'fork' leaves its branch
+    // CHECK-NOTES: :[[@LINE-5]]:15: note: 'fork' creates the child here
+  }
+  wait(NULL);
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: the child reaches this parent code
+  return counter;
+}
+
+void falls_through_case(void) {
+  switch (fork()) {
+  case -1:
+    perror("fork");
+    return;
+  case 0:
+    counter = 1;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' leaves its branch here
+    // CHECK-NOTES: :[[@LINE-2]]:5: warning: the child
+    // CHECK-NOTES: :[[@LINE-8]]:11: note: 'fork' creates the child here
+  default:
+    wait(NULL);
+    // CHECK-NOTES: :[[@LINE-1]]:5: note: the child reaches this parent code
+  }
+}
+
+void breaks_out_of_switch(void) {
+  switch (fork()) {
+  case 0:
+    counter = 2;
+    break;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' leaves its branch here
+    // CHECK-NOTES: :[[@LINE-2]]:5: warning: the child
+    // CHECK-NOTES: :[[@LINE-6]]:11: note: 'fork' creates the child here
+  default:
+    break;
+  }
+  wait(NULL);
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: the child reaches this parent code
+}
+
+void early_exit_parent_then_falls(void) {
+  pid_t p = fork();
+  if (p != 0)
+    goto parent;
+  counter = 3;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: the child created by 'fork' leaves its branch here
+  // CHECK-NOTES: :[[@LINE-2]]:3: warning: the child
+  // CHECK-NOTES: :[[@LINE-6]]:13: note: 'fork' creates the child here
+parent:
+  wait(NULL);
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: the child reaches this parent code
+}
+
+void loop_child_keeps_looping(int n) {
+  for (int i = 0; i < n; i++) {
+    pid_t p = fork();
+    // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: the child created by 'fork' stays in the loop and forks again (up to 2^N processes); end the child with _exit() or exec*() [procshare-missing-child-guard]
+    // CHECK-NOTES: :[[@LINE-2]]:15: warning: the child created by 'fork' stays in the loop
+    if (p == 0) {
+      counter += i;
+      // CHECK-NOTES: :[[@LINE-1]]:7: note: the child continues the loop from here
+    }
+  }
+  while (wait(NULL) > 0) {
+  }
+}
+
+void pid_in_array_element(int n) {
+  for (int i = 0; i < n; i++) {
+    workers[i] = fork();
+    // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: the child created by 'fork' stays in the loop
+    if (workers[i] == 0)
+      counter = i;
+  }
+}
+
+int exec_without_exit(char **argv) {
+  pid_t p = fork();
+  if (p == 0) {
+    execvp(argv[0], argv);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: if 'execvp' fails, the child created by 'fork' continues into code the parent runs; call _exit(127) after the exec [procshare-missing-child-guard]
+  }
+  int status;
+  waitpid(p, &status, 0);
+  return status;
+}
+
+void returns_to_caller(void) {
+  if (fork() == 0) {
+    counter = 4;
+    return;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' returns from 'returns_to_caller' and runs its caller's code; end the child with _exit() or exec*(), or return the pid so the caller can branch on it [procshare-missing-child-guard]
+  }
+  wait(NULL);
+}
+
+int child_flag_then_falls(void) {
+  pid_t p = fork();
+  int in_child = (p == 0);
+  if (in_child)
+    counter = 5;
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' leaves its branch here
+  wait(NULL);
+  return counter;
+}
+
+// ---- Negatives -------------------------------------------------------------
+
+void daemonize(void) {
+  pid_t pid = fork();
+  if (pid < 0)
+    exit(1);
+  if (pid > 0)
+    exit(0); // the parent leaves; the child carries on: intended
+  setsid();
+  if (fork() > 0) // double fork
+    _exit(0);
+  chdir("/");
+}
+
+int fork_exec(char **argv) {
+  pid_t p = fork();
+  if (p < 0)
+    return -1;
+  if (p == 0) {
+    execvp(argv[0], argv);
+    _exit(127);
+  }
+  int status;
+  waitpid(p, &status, 0);
+  return status;
+}
+
+pid_t spawn_wrapper(void) { // hands the pid to its caller
+  pid_t p = fork();
+  if (p == 0) {
+    counter = 0;
+    return 0;
+  }
+  return p;
+}
+
+pid_t plain_wrapper(void) {
+  pid_t p = fork();
+  if (p < 0)
+    perror("fork");
+  return p;
+}
+
+void uses_wrapper(void) {
+  pid_t p = spawn_wrapper();
+  if (p == 0) {
+    counter = 6;
+    _exit(0);
+  }
+  pid_t q = plain_wrapper();
+  if (!q) {
+    counter = 7;
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+}
+
+static void child_main(void) { // every path ends in _exit: never returns
+  for (int i = 0; i < 3; i++)
+    counter += i;
+  _exit(0);
+}
+
+static void serve_forever(void) {
+  for (;;)
+    counter++;
+}
+
+void child_in_helper(void) {
+  pid_t p = fork();
+  if (p == 0)
+    child_main();
+  if (fork() == 0)
+    serve_forever();
+  waitpid(p, NULL, 0);
+}
+
+void child_loops_forever(void) {
+  if (fork() == 0) {
+    while (1)
+      counter++;
+  }
+  wait(NULL);
+}
+
+void children_in_loop_exit(int n) {
+  for (int i = 0; i < n; i++) {
+    pid_t p = fork();
+    if (p == 0) {
+      counter = i;
+      _exit(0);
+    }
+  }
+  while (wait(NULL) > 0) {
+  }
+}
+
+void child_calls_external(void) {
+  // run_elsewhere() is defined in another file and may never return; the
+  // check only reports this with StrictUnknownCalls (see -options.c).
+  if (fork() == 0)
+    run_elsewhere(1);
+  wait(NULL);
+}
+
+void parent_only_branch(void) {
+  pid_t p = fork();
+  if (p > 0) {
+    waitpid(p, NULL, 0);
+    return;
+  }
+  if (p == 0)
+    _exit(0);
+}
+
+void spawn_not_fork(void) {
+  system("true"); // runs no child code here
+}
+
+int main(int argc, char **argv) {
+  pid_t p = fork();
+  if (p == 0) {
+    puts("child");
+    return 0; // returning from main: procshare-exit-in-child's concern
+  }
+  waitpid(p, NULL, 0);
+  if (fork() == 0)
+    puts("second child");
+  return 0; // the child only reaches the final return of main
+}
