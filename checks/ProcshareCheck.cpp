@@ -14,7 +14,7 @@ ProcshareCheck::ProcshareCheck(llvm::StringRef Name,
   std::string Path = Rules::resolvePath(RulesFile, Context->getCurrentFile());
   RulesPtr = Rules::get(Path, Error);
   if (!RulesPtr) {
-    configurationDiag("cannot use rules file: %0") << Error;
+    configurationDiag("cannot use rules file: %0", DiagnosticIDs::Error) << Error;
     RulesPtr = Rules::defaults();
   }
 }

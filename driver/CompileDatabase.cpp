@@ -27,7 +27,7 @@ bool validate(const std::string &Path, const std::string &Text,
   try {
     Doc = nlohmann::json::parse(Text);
   } catch (const nlohmann::json::parse_error &E) {
-    TextPosition P = positionOfOffset(Text, E.byte == 0 ? 0 : E.byte - 1);
+    TextPosition P = positionOfOffset(Text, tokenStartBefore(Text, E.byte));
     std::string Msg = E.what();
     size_t Colon = Msg.find(": ");
     if (Colon != std::string::npos)

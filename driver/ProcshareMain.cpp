@@ -268,8 +268,15 @@ int main(int argc, const char **argv) {
   ClangTidyContext Context(std::move(Provider));
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
       new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
-  std::vector<ClangTidyError> Errors =
-      runClangTidy(Context, *Compilations, Files, BaseFS, /*ApplyAnyFix=*/false);
+  // One file at a time: each run gets a fresh diagnostic consumer, so a
+  // compiler error in one file is not blamed on the files after it.
+  std::vector<ClangTidyError> Errors;
+  for (const std::string &F : Files) {
+    std::vector<ClangTidyError> FileErrors =
+        runClangTidy(Context, *Compilations, F, BaseFS, /*ApplyAnyFix=*/false);
+    Errors.insert(Errors.end(), std::make_move_iterator(FileErrors.begin()),
+                  std::make_move_iterator(FileErrors.end()));
+  }
 
   unsigned Findings = 0, CompileErrors = 0;
   std::set<std::string> FilesWithErrors;
@@ -288,9 +295,9 @@ int main(int argc, const char **argv) {
     errs() << "procshare: " << Findings << (Findings == 1 ? " finding" : " findings")
            << " in " << Files.size() << (Files.size() == 1 ? " file" : " files");
     if (CompileErrors)
-      errs() << "; " << CompileErrors << " compiler error"
-             << (CompileErrors == 1 ? "" : "s")
-             << " (those files were analysed as far as they parse)";
+      errs() << "; " << FilesWithErrors.size()
+             << (FilesWithErrors.size() == 1 ? " file has" : " files have")
+             << " compiler errors (analysed as far as they parse)";
     errs() << "\n";
   }
   if (InputError || CompileErrors)

@@ -2,6 +2,8 @@
 
 #include "rules/JsonLocator.h"
 
+#include <cctype>
+
 namespace procshare {
 namespace {
 
@@ -123,6 +125,30 @@ private:
 };
 
 } // namespace
+
+size_t tokenStartBefore(const std::string &Text, size_t Offset) {
+  if (Offset == 0 || Offset > Text.size())
+    return Offset > Text.size() ? Text.size() : Offset;
+  size_t I = Offset - 1;
+  if (Text[I] == '"') {
+    // Back to the opening quote of the string literal.
+    while (I > 0) {
+      --I;
+      if (Text[I] == '"' && (I == 0 || Text[I - 1] != '\\'))
+        return I;
+    }
+    return 0;
+  }
+  auto IsWord = [](char C) {
+    return std::isalnum(static_cast<unsigned char>(C)) || C == '-' || C == '+' ||
+           C == '.';
+  };
+  if (!IsWord(Text[I]))
+    return I;
+  while (I > 0 && IsWord(Text[I - 1]))
+    --I;
+  return I;
+}
 
 TextPosition positionOfOffset(const std::string &Text, size_t Offset) {
   TextPosition P;

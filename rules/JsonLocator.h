@@ -30,6 +30,10 @@ struct TextPosition {
 TextPosition locateJsonPath(const std::string &Text, const JsonPath &Path,
                             bool AtKey = false);
 
+/// The start of the JSON token that ends just before \p Offset (parse errors
+/// are reported after the token that broke the syntax).
+size_t tokenStartBefore(const std::string &Text, size_t Offset);
+
 /// Line and column of a byte offset.
 TextPosition positionOfOffset(const std::string &Text, size_t Offset);
 

@@ -338,7 +338,7 @@ bool parseDocument(llvm::StringRef Name, const std::string &Text, json &Doc,
   try {
     Doc = json::parse(Text);
   } catch (const json::parse_error &E) {
-    TextPosition P = positionOfOffset(Text, E.byte == 0 ? 0 : E.byte - 1);
+    TextPosition P = positionOfOffset(Text, tokenStartBefore(Text, E.byte));
     std::string Msg = E.what();
     // "[json.exception.parse_error.101] parse error at line 3, column 5: x"
     size_t Colon = Msg.find(": ");

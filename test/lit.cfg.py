@@ -28,6 +28,7 @@ config.substitutions.append(("%procshare", os.path.join(bin_dir, "procshare")))
 config.substitutions.append(("%clang_tidy", config.clang_tidy))
 config.substitutions.append(("%plugin", os.path.join(bin_dir, "libprocshare-tidy.so")))
 config.substitutions.append(("%python", config.python))
+config.substitutions.append(("%expect_exit", "%s %s" % (config.python, os.path.join(test_dir, "expect_exit.py"))))
 config.substitutions.append(("%lsp_client", "%s %s" % (config.python, os.path.join(test_dir, "lsp", "lsp_client.py"))))
 config.substitutions.append(("%S_root", config.procshare_src_root))
 if config.has_clangd:

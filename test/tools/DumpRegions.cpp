@@ -5,7 +5,7 @@
 // analysis concluded:
 //
 //   fork 'fork' at 8:11 in main
-//     9: child
+//     line 9: child
 //     escape: falls-into-parent child 12:5 parent 15:3
 //
 //===----------------------------------------------------------------------===//
@@ -81,7 +81,7 @@ private:
     for (const auto &[S, Roles] : F.Roles)
       Lines[SM.getExpansionLineNumber(S->getBeginLoc())] |= Roles;
     for (const auto &[Line, Roles] : Lines)
-      llvm::outs() << "  " << Line << ": " << roleSetName(Roles) << "\n";
+      llvm::outs() << "  line " << Line << ": " << roleSetName(Roles) << "\n";
     std::string Facts;
     if (F.Site.ResultDiscarded)
       Facts += " discarded";
