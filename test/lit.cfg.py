@@ -30,6 +30,6 @@ config.substitutions.append(("%plugin", os.path.join(bin_dir, "libprocshare-tidy
 config.substitutions.append(("%python", config.python))
 config.substitutions.append(("%expect_exit", "%s %s" % (config.python, os.path.join(test_dir, "expect_exit.py"))))
 config.substitutions.append(("%lsp_client", "%s %s" % (config.python, os.path.join(test_dir, "lsp", "lsp_client.py"))))
-config.substitutions.append(("%S_root", config.procshare_src_root))
+config.substitutions.append(("%{src_root}", config.procshare_src_root))
 if config.has_clangd:
     config.available_features.add("clangd")

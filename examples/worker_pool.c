@@ -1,0 +1,90 @@
+/* A small pre-forking job runner with the process-sharing bugs procshare
+ * finds, next to correct code that looks similar. Run:
+ *   ./dev.sh demo                         (or)
+ *   build/procshare examples/worker_pool.c -- -std=c11
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define NWORKERS 4
+
+static int jobs_done;        /* each process has its own copy after fork() */
+static pid_t workers[NWORKERS];
+
+static void do_job(int id) {
+  jobs_done++;
+  printf("worker %d did a job\n", id);
+}
+
+/* Bug: the child never leaves the loop, so each child forks the remaining
+ * workers again: 2^N processes instead of N. */
+static void start_workers(void) {
+  for (int i = 0; i < NWORKERS; i++) {
+    workers[i] = fork();
+    if (workers[i] == 0) {
+      do_job(i);
+    }
+  }
+}
+
+/* Bug: if exec fails, the child carries on as a second copy of the parent. */
+static int run_hook(char *const argv[]) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    execvp(argv[0], argv);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+/* Bug: the child returns to the caller, which cannot tell it from the parent. */
+static void report_async(const char *msg) {
+  if (fork() == 0) {
+    printf("report: %s\n", msg);
+    return;
+  }
+}
+
+/* Correct: the child ends with _exit(); the parent waits. */
+static int run_checked(char *const argv[]) {
+  pid_t pid = fork();
+  if (pid < 0) {
+    perror("fork");
+    return -1;
+  }
+  if (pid == 0) {
+    execvp(argv[0], argv);
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+/* Correct: a wrapper that returns the pid for its caller to branch on. */
+static pid_t spawn(void) {
+  fflush(NULL);
+  return fork();
+}
+
+int main(int argc, char **argv) {
+  char *hook[] = {"true", NULL};
+  start_workers();
+  run_hook(hook);
+  report_async("started");
+  run_checked(hook);
+
+  pid_t p = spawn();
+  if (p == 0) {
+    do_job(99);
+    _exit(0);
+  }
+  while (wait(NULL) > 0) {
+  }
+  printf("jobs done: %d\n", jobs_done); /* always 0 in the parent */
+  return 0;
+}
