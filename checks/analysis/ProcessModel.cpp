@@ -51,6 +51,32 @@ public:
   // Lambda bodies run when the lambda is called, not where it is written.
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
 };
+/// Records every direct call with the function that makes it.
+class CallIndexer : public RecursiveASTVisitor<CallIndexer> {
+public:
+  explicit CallIndexer(
+      llvm::DenseMap<const FunctionDecl *, std::vector<ProcessModel::CallSite>> &Index)
+      : Index(Index) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool TraverseDecl(Decl *D) {
+    const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
+    const FunctionDecl *Saved = Current;
+    if (FD)
+      Current = FD;
+    bool R = RecursiveASTVisitor<CallIndexer>::TraverseDecl(D);
+    Current = Saved;
+    return R;
+  }
+  bool VisitCallExpr(CallExpr *CE) {
+    if (const FunctionDecl *Callee = CE->getDirectCallee())
+      Index[definitionOf(Callee)].push_back({CE, Current});
+    return true;
+  }
+
+private:
+  llvm::DenseMap<const FunctionDecl *, std::vector<ProcessModel::CallSite>> &Index;
+  const FunctionDecl *Current = nullptr;
+};
 } // namespace
 
 ProcessModel &ProcessModel::get(ASTContext &Ctx, std::shared_ptr<const Rules> R) {
@@ -163,6 +189,61 @@ CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM) {
   if (Loc.isInvalid() || SM.isInSystemHeader(Loc))
     return CallEffect::Returns;
   return Discarded ? CallEffect::MayNotReturn : CallEffect::Returns;
+}
+
+llvm::ArrayRef<ProcessModel::CallSite>
+ProcessModel::callSites(const FunctionDecl *FD) {
+  if (!CallIndexBuilt) {
+    CallIndexBuilt = true;
+    CallIndexer Indexer(CallIndex);
+    // The traversal scope: the whole translation unit for clang-tidy, the
+    // main file's declarations in clangd.
+    for (Decl *D : Ctx.getTraversalScope())
+      Indexer.TraverseDecl(D);
+  }
+  auto It = CallIndex.find(definitionOf(FD));
+  if (It == CallIndex.end())
+    return {};
+  return It->second;
+}
+
+bool ProcessModel::returnEndsProcess(const FunctionDecl *FD, unsigned Depth) {
+  FD = definitionOf(FD);
+  if (!FD || FD->isExternallyVisible() || Depth > 3)
+    return false;
+  llvm::ArrayRef<CallSite> Sites = callSites(FD);
+  if (Sites.empty())
+    return false;
+  for (const CallSite &Site : Sites) {
+    if (!Site.Caller)
+      return false;
+    const CFG *G = cfg(Site.Caller);
+    const ParentMap *PM = parents(Site.Caller);
+    if (!G || !PM)
+      return false;
+    // The block and element of the call in the caller's CFG.
+    const Stmt *Tail = nullptr;
+    bool Found = false;
+    for (const CFGBlock *B : *G) {
+      unsigned Index = 0;
+      for (const CFGElement &E : *B) {
+        ++Index;
+        if (auto CS = E.getAs<CFGStmt>(); CS && CS->getStmt() == Site.Call) {
+          Found = true;
+          Tail = trivialTailFrom(*this, *PM, *B, Index);
+          break;
+        }
+      }
+      if (Found)
+        break;
+    }
+    if (!Tail)
+      return false;
+    if (isa<ReturnStmt>(Tail) && !Site.Caller->isMain() &&
+        !returnEndsProcess(Site.Caller, Depth + 1))
+      return false;
+  }
+  return true;
 }
 
 bool ProcessModel::mayFork(const FunctionDecl *FD) {

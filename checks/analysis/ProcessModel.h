@@ -77,6 +77,22 @@ public:
   /// The fork sites of \p FD with their regions, computed once.
   const std::vector<ForkRegions> &forks(const clang::FunctionDecl *FD);
 
+  /// A call of a function of this translation unit, and the function making
+  /// it (null for calls in initialisers of globals).
+  struct CallSite {
+    const clang::CallExpr *Call;
+    const clang::FunctionDecl *Caller;
+  };
+  /// Every direct call of \p FD in this translation unit (an index built
+  /// once, on first use).
+  llvm::ArrayRef<CallSite> callSites(const clang::FunctionDecl *FD);
+
+  /// True when returning from \p FD ends the process without running more
+  /// of the program: \p FD is internal to this translation unit, it is
+  /// called, and every call is followed only by a return from main (or from
+  /// a function for which the same holds) or by a call that ends the process.
+  bool returnEndsProcess(const clang::FunctionDecl *FD, unsigned Depth = 0);
+
   /// The CFG of \p FD's definition (null if it has no body or no CFG could
   /// be built), and its parent map.
   const clang::CFG *cfg(const clang::FunctionDecl *FD);
@@ -89,6 +105,8 @@ private:
   clang::ASTContext &Ctx;
   std::shared_ptr<const Rules> R;
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FunctionInfo>> Infos;
+  bool CallIndexBuilt = false;
+  llvm::DenseMap<const clang::FunctionDecl *, std::vector<CallSite>> CallIndex;
 };
 
 } // namespace procshare

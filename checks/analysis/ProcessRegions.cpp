@@ -151,12 +151,22 @@ struct State {
       return true;
     }
     bool Changed = (C | O.C) != C;
+    // Holders describe the fork result, which only paths after the fork
+    // have; branches never filter the pre-fork role. So a path on which no
+    // fork happened (only RolePre) keeps the other side's holders, as when
+    // `pid = fork()` on one branch and `pid = other()` on the other.
+    bool ThisPreOnly = rolesIn(C) == RolePre, OtherPreOnly = rolesIn(O.C) == RolePre;
     C |= O.C;
     size_t Before = Holders.size();
-    llvm::erase_if(Holders, [&](const Holder &H) {
-      const Holder *Other = O.holder(H.Key);
-      return !Other || !(*Other == H);
-    });
+    if (ThisPreOnly && !OtherPreOnly) {
+      Holders = O.Holders;
+      Changed = true;
+    } else if (!OtherPreOnly) {
+      llvm::erase_if(Holders, [&](const Holder &H) {
+        const Holder *Other = O.holder(H.Key);
+        return !Other || !(*Other == H);
+      });
+    }
     Changed |= Holders.size() != Before;
     if (!LastExec)
       LastExec = O.LastExec;
@@ -320,7 +330,7 @@ public:
         Cand.E.OnlyIfExecFails = allHave(Child, FlagExecFailed);
         Cand.E.Exec = EdgeState.LastExec;
         Cand.E.ChildStmt = leavingStatement(*B);
-        if (const Stmt *Tail = trivialTail(*S, Exit)) {
+        if (const Stmt *Tail = trivialTailFrom(M, PM, *S, 0)) {
           if (!isa<ReturnStmt>(Tail))
             continue; // the shared code only ends the process
           Cand.E.K = ChildEscape::ReturnsToCaller;
@@ -337,7 +347,10 @@ public:
     // A child returning to the caller is only an escape when the parent
     // returns too; when the parent always exits (daemonization) only the
     // child carries on, as intended.
+    // Likewise when every caller ends the process right after the call.
     bool ParentReturns = rolesIn(In[Exit.getBlockID()].C) & RoleParent;
+    if (ParentReturns && M.returnEndsProcess(FD))
+      ParentReturns = false;
     if (!ParentReturns)
       llvm::erase_if(Candidates, [](const Candidate &C) {
         return C.E.K == ChildEscape::ReturnsToCaller;
@@ -756,10 +769,63 @@ private:
     return Out;
   }
 
+  /// The value of a call known wherever the call returns: exec* returns
+  /// only when it failed, with -1.
+  std::optional<int64_t> knownCallValue(const Expr *E) const {
+    const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
+    if (!CE || !CE->getDirectCallee())
+      return std::nullopt;
+    if (M.rules().isExec(ProcessModel::ruleName(CE->getDirectCallee())))
+      return -1;
+    return std::nullopt;
+  }
+
+  /// A condition decided by known call values (`execv(...) != -1` is false
+  /// wherever execv returned), or nullopt.
+  std::optional<bool> decide(const Expr *E) const {
+    E = E->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_LNot)
+        if (auto V = decide(UO->getSubExpr()))
+          return !*V;
+      return std::nullopt;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (!BO->isComparisonOp())
+        return std::nullopt;
+      BinaryOperatorKind Op = BO->getOpcode();
+      const Expr *Call = BO->getLHS(), *Other = BO->getRHS();
+      auto V = knownCallValue(Call);
+      if (!V) {
+        std::swap(Call, Other);
+        Op = mirror(Op);
+        V = knownCallValue(Call);
+      }
+      Expr::EvalResult Res;
+      if (!V || Other->isValueDependent() || !Other->EvaluateAsInt(Res, Ctx))
+        return std::nullopt;
+      Tri T = compare(Op, Interval{*V, *V}, Res.Val.getInt().getExtValue());
+      if (T == Tri::Unknown)
+        return std::nullopt;
+      return T == Tri::True;
+    }
+    if (auto V = knownCallValue(E))
+      return *V != 0;
+    return std::nullopt;
+  }
+
   State edge(const CFGBlock &B, const State &Out, unsigned Index,
              const CFGBlock &Succ) const {
     State E = Out;
-    if (!Site || !E.C)
+    if (!E.C)
+      return E;
+    if (const Expr *Cond = branchCondition(B))
+      if (auto Decided = decide(Cond))
+        if (*Decided != (Index == 0)) {
+          E.C = 0; // this edge cannot be taken
+          return E;
+        }
+    if (!Site)
       return E;
     const Stmt *T = B.getTerminatorStmt();
     if (const auto *SW = dyn_cast_or_null<SwitchStmt>(T)) {
@@ -832,44 +898,47 @@ private:
     return nullptr;
   }
 
-  /// When the code from \p B on only returns a simple value or ends the
-  /// process, the child reaching it merely leaves: the return statement or
-  /// the ending call; null when the code does more.
-  const Stmt *trivialTail(const CFGBlock &B, const CFGBlock &Exit) const {
-    const CFGBlock *Cur = &B;
-    const ReturnStmt *Ret = nullptr;
-    for (int Steps = 0; Cur && Steps < 4; ++Steps) {
-      if (Cur == &Exit)
-        return Ret ? Ret : nullptr;
-      for (const CFGElement &E : *Cur) {
-        auto CS = E.getAs<CFGStmt>();
-        if (!CS)
-          return nullptr;
-        const Stmt *S = CS->getStmt();
-        if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
-          Ret = RS;
-          continue;
-        }
-        if (isa<DeclRefExpr>(S) || isa<IntegerLiteral>(S) || isa<CastExpr>(S) ||
-            isa<ParenExpr>(S) || isa<CXXBoolLiteralExpr>(S))
-          continue;
-        if (const auto *UO = dyn_cast<UnaryOperator>(S))
-          if (UO->getOpcode() == UO_Minus)
-            continue;
-        if (const auto *CE = dyn_cast<CallExpr>(S))
-          if (M.callEffect(CE, PM) == CallEffect::Ends)
-            return Ret ? static_cast<const Stmt *>(Ret) : CE;
-        return nullptr;
-      }
-      if (Cur->getTerminatorStmt() || Cur->succ_size() != 1)
-        return nullptr;
-      Cur = Cur->succ_begin()->getReachableBlock();
-    }
-    return nullptr;
-  }
 };
 
 } // namespace
+
+const Stmt *trivialTailFrom(ProcessModel &M, const ParentMap &PM,
+                            const CFGBlock &B, unsigned FromElement) {
+  const CFGBlock *Cur = &B;
+  const ReturnStmt *Ret = nullptr;
+  unsigned Skip = FromElement;
+  for (int Steps = 0; Cur && Steps < 4; ++Steps, Skip = 0) {
+    if (Cur->succ_empty() && Cur->empty())
+      return Ret; // the exit block
+    unsigned Index = 0;
+    for (const CFGElement &E : *Cur) {
+      if (Index++ < Skip)
+        continue;
+      auto CS = E.getAs<CFGStmt>();
+      if (!CS)
+        return nullptr;
+      const Stmt *S = CS->getStmt();
+      if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
+        Ret = RS;
+        continue;
+      }
+      if (isa<DeclRefExpr>(S) || isa<IntegerLiteral>(S) || isa<CastExpr>(S) ||
+          isa<ParenExpr>(S) || isa<CXXBoolLiteralExpr>(S))
+        continue;
+      if (const auto *UO = dyn_cast<UnaryOperator>(S))
+        if (UO->getOpcode() == UO_Minus)
+          continue;
+      if (const auto *CE = dyn_cast<CallExpr>(S))
+        if (M.callEffect(CE, PM) == CallEffect::Ends)
+          return Ret ? static_cast<const Stmt *>(Ret) : CE;
+      return nullptr;
+    }
+    if (Cur->getTerminatorStmt() || Cur->succ_size() != 1)
+      return nullptr;
+    Cur = Cur->succ_begin()->getReachableBlock();
+  }
+  return nullptr;
+}
 
 ForkRegions analyzeForkSite(ProcessModel &Model, const FunctionDecl *FD,
                             const CFG &G, const ParentMap &PM,

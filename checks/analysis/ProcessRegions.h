@@ -24,6 +24,7 @@
 
 namespace clang {
 class CFG;
+class CFGBlock;
 class ParentMap;
 } // namespace clang
 
@@ -118,6 +119,12 @@ ForkRegions analyzeForkSite(ProcessModel &Model, const clang::FunctionDecl *FD,
 /// How the paths of \p FD end (no fork site; used for summaries).
 PathEndings analyzePathEndings(ProcessModel &Model, const clang::FunctionDecl *FD,
                                const clang::CFG &G, const clang::ParentMap &PM);
+
+/// When the code from element \p FromElement of \p B on only returns a simple
+/// value or ends the process: the return statement or the ending call. Null
+/// when that code does more.
+const clang::Stmt *trivialTailFrom(ProcessModel &M, const clang::ParentMap &PM,
+                                   const clang::CFGBlock &B, unsigned FromElement);
 
 /// True when the value of \p E is not used (`fork();`, `(void)fork();`).
 bool isResultDiscarded(const clang::Expr *E, const clang::ParentMap &PM);

@@ -215,3 +215,33 @@ void before_and_after(int daemon_mode) {
   // CHECK: facts: isolated{{$}}
   // CHECK-NOT: escape
 }
+
+pid_t other_fork(void);
+
+void pid_from_two_branches(int pty) {
+  pid_t pid;
+  if (pty)
+    pid = other_fork();
+  else
+    // CHECK: fork 'fork' at [[@LINE+1]]:11 in pid_from_two_branches
+    pid = fork();
+  // The branch without a fork keeps only the pre-fork role; the pid is
+  // still known to come from fork() on the other.
+  switch (pid) {
+  case 0:
+    a = 1; // CHECK: line [[@LINE]]: pre|child{{$}}
+    _exit(0);
+  default:
+    b = 1; // CHECK: line [[@LINE]]: pre|parent|failure{{$}}
+  }
+}
+
+void exec_result_known(char **argv) {
+  // CHECK: fork 'fork' at [[@LINE+1]]:7 in exec_result_known
+  if (fork() == 0) {
+    if (execv(argv[0], argv) != -1)
+      a = 1; // CHECK-NOT: line [[@LINE]]:
+    b = 1;   // CHECK: line [[@LINE]]: child{{$}}
+    _exit(1);
+  }
+}

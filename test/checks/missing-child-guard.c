@@ -252,7 +252,48 @@ void spawn_not_fork(void) {
   system("true"); // runs no child code here
 }
 
+#include <assert.h>
+
+void exec_asserted(char **argv) {
+  pid_t p = fork();
+  if (p == 0) {
+    assert(execv(argv[0], argv) != -1); // exec returns only with -1: aborts
+  }
+  waitpid(p, NULL, 0);
+}
+
+static int run_tool(char **argv) { // only called as `return run_tool(...)` in main
+  pid_t p = fork();
+  if (p == 0) {
+    execvp(argv[0], argv);
+    return 127; // the child returns into main's return: it just exits
+  }
+  int status;
+  waitpid(p, &status, 0);
+  return status;
+}
+
+static int run_tool_twice(char **argv) {
+  pid_t p = fork();
+  if (p == 0) {
+    execvp(argv[0], argv);
+    return 127;
+    // CHECK-MESSAGES: :[[@LINE-2]]:5: warning: if 'execvp' fails, the child created by 'fork' returns from 'run_tool_twice' and runs its caller's code; call _exit(127) after the exec
+  }
+  int status;
+  waitpid(p, &status, 0);
+  return status;
+}
+
+int tool_main(int argc, char **argv) {
+  if (run_tool_twice(argv) != 0) // the child would go on to run the tool again
+    return run_tool_twice(argv);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 5)
+    return run_tool(argv);
   pid_t p = fork();
   if (p == 0) {
     puts("child");
