@@ -7,6 +7,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/BitVector.h"
+#include <array>
 #include <deque>
 #include <limits>
 
@@ -114,15 +115,29 @@ bool allHave(Combos C, unsigned Flag) {
   return true;
 }
 
-/// A place holding the fork result, or a boolean derived from it.
+/// A place (variable, member, array element) whose value the analysis
+/// knows in terms of the processes:
+///  - Pid:   holds the fork result;
+///  - Pred:  holds a boolean derived from it (`int in_child = pid == 0;`);
+///  - Const: holds a constant in some roles (`child = 1;` in the child,
+///           `int child = 0;` before the fork, so 0 in both afterwards).
 struct Holder {
+  enum Kind : uint8_t { Pid, Pred, Const };
+  Kind K = Pid;
   std::string Key;
-  bool IsPid = true;
-  RoleSet TrueRoles = 0, FalseRoles = 0;
+  RoleSet TrueRoles = 0, FalseRoles = 0; // Pred
+  RoleSet Known = 0;                     // Const: the roles whose value is known
+  int64_t Values[NumRoles] = {};         // Const: by role index
   bool NonLocal = false;
+
   bool operator==(const Holder &O) const {
-    return Key == O.Key && IsPid == O.IsPid && TrueRoles == O.TrueRoles &&
-           FalseRoles == O.FalseRoles && NonLocal == O.NonLocal;
+    if (K != O.K || Key != O.Key || NonLocal != O.NonLocal ||
+        TrueRoles != O.TrueRoles || FalseRoles != O.FalseRoles || Known != O.Known)
+      return false;
+    for (unsigned R = 0; R < NumRoles; ++R)
+      if ((Known & (1u << R)) && Values[R] != O.Values[R])
+        return false;
+    return true;
   }
 };
 
@@ -150,24 +165,58 @@ struct State {
       *this = O;
       return true;
     }
-    bool Changed = (C | O.C) != C;
-    // Holders describe the fork result, which only paths after the fork
-    // have; branches never filter the pre-fork role. So a path on which no
-    // fork happened (only RolePre) keeps the other side's holders, as when
-    // `pid = fork()` on one branch and `pid = other()` on the other.
-    bool ThisPreOnly = rolesIn(C) == RolePre, OtherPreOnly = rolesIn(O.C) == RolePre;
-    C |= O.C;
-    size_t Before = Holders.size();
-    if (ThisPreOnly && !OtherPreOnly) {
-      Holders = O.Holders;
-      Changed = true;
-    } else if (!OtherPreOnly) {
-      llvm::erase_if(Holders, [&](const Holder &H) {
+    RoleSet RA = rolesIn(C), RB = rolesIn(O.C);
+    llvm::SmallVector<Holder, 2> Out;
+    // Fork-result holders describe a value only paths after the fork have,
+    // and branches never filter the pre-fork role. So a path on which no fork
+    // happened (only RolePre) keeps the other side's, as when `pid = fork()`
+    // on one branch and `pid = other()` on the other.
+    for (const Holder &H : Holders)
+      if (H.K != Holder::Const) {
         const Holder *Other = O.holder(H.Key);
-        return !Other || !(*Other == H);
-      });
-    }
-    Changed |= Holders.size() != Before;
+        if (RB == RolePre || (Other && *Other == H))
+          Out.push_back(H);
+      }
+    if (RA == RolePre && RB != RolePre)
+      for (const Holder &H : O.Holders)
+        if (H.K != Holder::Const)
+          Out.push_back(H);
+    // Constants: a role keeps its value where every side that has the role
+    // knows the same value.
+    auto JoinConst = [&](const Holder *A, const Holder *B) {
+      Holder J = A ? *A : *B;
+      J.Known = 0;
+      for (unsigned R = 0; R < NumRoles; ++R) {
+        RoleSet Bit = RoleSet(1u << R);
+        bool InA = RA & Bit, InB = RB & Bit;
+        if (!InA && !InB)
+          continue;
+        if ((InA && !(A && (A->Known & Bit))) || (InB && !(B && (B->Known & Bit))))
+          continue;
+        if (InA && InB && A->Values[R] != B->Values[R])
+          continue;
+        J.Known |= Bit;
+        J.Values[R] = InA ? A->Values[R] : B->Values[R];
+      }
+      if (J.Known)
+        Out.push_back(J);
+    };
+    for (const Holder &H : Holders)
+      if (H.K == Holder::Const) {
+        const Holder *Other = O.holder(H.Key);
+        JoinConst(&H, Other && Other->K == Holder::Const ? Other : nullptr);
+      }
+    for (const Holder &H : O.Holders)
+      if (H.K == Holder::Const) {
+        const Holder *Mine = holder(H.Key);
+        if (!Mine || Mine->K != Holder::Const)
+          JoinConst(nullptr, &H);
+      }
+    bool Changed = (C | O.C) != C || Out.size() != Holders.size();
+    for (size_t I = 0; !Changed && I < Out.size(); ++I)
+      Changed = !(Out[I] == Holders[I]);
+    C |= O.C;
+    Holders = std::move(Out);
     if (!LastExec)
       LastExec = O.LastExec;
     return Changed;
@@ -236,6 +285,7 @@ struct ReturnEvent {
 struct Candidate {
   ChildEscape E;
   bool Hidden = false;
+  const CFGBlock *Target = nullptr; // the shared block the child enters
 };
 
 class Dataflow {
@@ -288,6 +338,7 @@ public:
     R.Site = *Site;
     R.Function = FD;
     Recording = &R;
+    OutStates.assign(G.getNumBlockIDs(), State());
     std::vector<Candidate> Candidates;
     const CFGBlock &Exit = G.getExit();
     for (const CFGBlock *B : G) {
@@ -298,8 +349,10 @@ public:
       if ((StartRoles & RoleChild) && !(StartRoles & RoleParent))
         R.ChildIsolated = true;
       State Out = Start;
+      CurrentBlock = B;
       for (const CFGElement &E : *B)
         transfer(E, Out);
+      OutStates[B->getBlockID()] = Out;
       unsigned I = 0;
       for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
         const CFGBlock *S = Succ.getReachableBlock();
@@ -326,6 +379,7 @@ public:
         if (!ChildOnly || !(rolesIn(In[S->getBlockID()].C) & RoleParent))
           continue;
         Candidate Cand;
+        Cand.Target = S;
         Cand.Hidden = allHave(Child, FlagUnknownTail);
         Cand.E.OnlyIfExecFails = allHave(Child, FlagExecFailed);
         Cand.E.Exec = EdgeState.LastExec;
@@ -344,11 +398,21 @@ public:
     }
     Recording = nullptr;
 
+    // Entering a shared block that only tests a condition, and whose branch
+    // sends the child and the parent different ways, is no escape: the child
+    // merely routes itself (lighttpd's `while (!child && ...)`). Shared code
+    // with effects further on makes a candidate of its own.
+    llvm::erase_if(Candidates, [&](const Candidate &C) {
+      const CFGBlock *Branch = C.Target ? pureBranchFrom(*C.Target) : nullptr;
+      return Branch && separatesChild(*Branch);
+    });
+
     // A child returning to the caller is only an escape when the parent
     // returns too; when the parent always exits (daemonization) only the
     // child carries on, as intended.
-    // Likewise when every caller ends the process right after the call.
-    bool ParentReturns = rolesIn(In[Exit.getBlockID()].C) & RoleParent;
+    // Likewise when every caller ends the process right after the call, and
+    // when the parent stays in a server loop (below).
+    bool ParentReturns = parentReturnsFromForkIteration();
     if (ParentReturns && M.returnEndsProcess(FD))
       ParentReturns = false;
     if (!ParentReturns)
@@ -360,7 +424,11 @@ public:
     bool AnyChildReturn = false, AllChildReturnsPid = true;
     for (const ReturnEvent &Ev : Returns) {
       AnyChildReturn = true;
-      AllChildReturnsPid &= Ev.Ret && Ev.ReturnsForkValue;
+      // A child return reached only through a call that may not return
+      // (nginx's ngx_spawn_process calls the worker loop through a pointer)
+      // does not make a fork wrapper: its callers would see a child that
+      // never comes back.
+      AllChildReturnsPid &= Ev.Ret && Ev.ReturnsForkValue && !Ev.Hidden;
       R.StoresPidForCaller |= Ev.StoresPid;
       if (Ev.ChildOnly && ParentReturns) {
         Candidate Cand;
@@ -411,6 +479,45 @@ private:
   ForkRegions *Recording = nullptr;
   std::vector<ReturnEvent> Returns;
   bool ParentReturnsDistinct = true;
+  const CFGBlock *CurrentBlock = nullptr;
+  const CFGBlock *ForkBlock = nullptr;
+  std::vector<State> OutStates; // per block, filled by the recording pass
+
+  /// Whether the parent returns from the function in the iteration that
+  /// forked: on a path from the fork that takes no loop back edge. A return
+  /// reached only in a later iteration belongs to later forks, and is often
+  /// infeasible with this one: a server's accept loop returns in the child
+  /// to handle the connection while the parent loops on, and its other exits
+  /// are taken only in modes where it does not fork (sshd's debug mode).
+  bool parentReturnsFromForkIteration() const {
+    if (!ForkBlock)
+      return false;
+    const CFGBlock &Exit = G.getExit();
+    llvm::BitVector Seen(G.getNumBlockIDs());
+    std::vector<const CFGBlock *> Work{ForkBlock};
+    Seen.set(ForkBlock->getBlockID());
+    while (!Work.empty()) {
+      const CFGBlock *B = Work.back();
+      Work.pop_back();
+      if (B == &Exit)
+        return true;
+      if (B != ForkBlock && B->getLoopTarget())
+        continue; // a loop's back edge: the next iteration
+      unsigned I = 0;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+        const CFGBlock *S = Succ.getReachableBlock();
+        unsigned Index = I++;
+        // Follow the parent's own paths: not into a noreturn call's edge to
+        // the exit, nor into a branch its pid rules out.
+        if (!S || Seen.test(S->getBlockID()) ||
+            !(rolesIn(edge(*B, OutStates[B->getBlockID()], Index, *S).C) & RoleParent))
+          continue;
+        Seen.set(S->getBlockID());
+        Work.push_back(S);
+      }
+    }
+    return false;
+  }
 
   static SourceLocation locOf(const Candidate &C) {
     if (C.E.ParentStmt)
@@ -506,17 +613,37 @@ private:
     }
     if (auto Key = keyOf(E))
       if (const Holder *H = S.holder(*Key))
-        return H->IsPid;
+        return H->K == Holder::Pid;
     return false;
   }
 
-  std::optional<CondRoles> compareRoles(BinaryOperatorKind Op, int64_t C) const {
+  /// The value of \p E in each role (by role index; nullopt: unknown), when
+  /// \p E is the fork result or a place holding a role constant.
+  using RoleValues = std::array<std::optional<Interval>, NumRoles>;
+  std::optional<RoleValues> roleValues(const Expr *E, const State &S) const {
+    RoleValues V;
+    if (isForkValue(E, S)) {
+      for (Role R : {RoleChild, RoleParent, RoleFailure})
+        V[roleIndex(R)] = interval(R);
+      return V;
+    }
+    if (auto Key = keyOf(E))
+      if (const Holder *H = S.holder(*Key); H && H->K == Holder::Const) {
+        for (unsigned R = 0; R < NumRoles; ++R)
+          if (H->Known & (1u << R))
+            V[R] = Interval{H->Values[R], H->Values[R]};
+        return V;
+      }
+    return std::nullopt;
+  }
+
+  /// Roles where `V op C` may be true / may be false. The pre-fork role is
+  /// never filtered.
+  static CondRoles compareRoles(const RoleValues &V, BinaryOperatorKind Op, int64_t C) {
     CondRoles Out{RolePre, RolePre};
     for (Role R : {RoleChild, RoleParent, RoleFailure}) {
-      auto I = interval(R);
-      if (!I)
-        continue;
-      Tri T = compare(Op, *I, C);
+      const std::optional<Interval> &I = V[roleIndex(R)];
+      Tri T = I ? compare(Op, *I, C) : Tri::Unknown;
       if (T != Tri::False)
         Out.True |= R;
       if (T != Tri::True)
@@ -526,8 +653,6 @@ private:
   }
 
   std::optional<CondRoles> evalCond(const Expr *E, const State &S) const {
-    if (!Site)
-      return std::nullopt;
     E = E->IgnoreParenCasts();
     if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
       if (UO->getOpcode() == UO_LNot)
@@ -538,28 +663,26 @@ private:
     if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
       if (BO->isComparisonOp()) {
         Expr::EvalResult Res;
-        if (isForkValue(BO->getLHS(), S) && !BO->getRHS()->isValueDependent() &&
-            BO->getRHS()->EvaluateAsInt(Res, Ctx))
-          return compareRoles(BO->getOpcode(), Res.Val.getInt().getExtValue());
-        if (isForkValue(BO->getRHS(), S) && !BO->getLHS()->isValueDependent() &&
-            BO->getLHS()->EvaluateAsInt(Res, Ctx))
-          return compareRoles(mirror(BO->getOpcode()),
-                              Res.Val.getInt().getExtValue());
+        if (auto V = roleValues(BO->getLHS(), S))
+          if (!BO->getRHS()->isValueDependent() && BO->getRHS()->EvaluateAsInt(Res, Ctx))
+            return compareRoles(*V, BO->getOpcode(), Res.Val.getInt().getExtValue());
+        if (auto V = roleValues(BO->getRHS(), S))
+          if (!BO->getLHS()->isValueDependent() && BO->getLHS()->EvaluateAsInt(Res, Ctx))
+            return compareRoles(*V, mirror(BO->getOpcode()),
+                                Res.Val.getInt().getExtValue());
         return std::nullopt;
       }
       if (BO->getOpcode() == BO_Assign) {
-        if (isForkValue(BO->getRHS(), S))
-          return compareRoles(BO_NE, 0);
         return evalCond(BO->getRHS(), S);
       }
       return std::nullopt;
     }
     if (auto Key = keyOf(E))
       if (const Holder *H = S.holder(*Key))
-        if (!H->IsPid)
+        if (H->K == Holder::Pred)
           return CondRoles{H->TrueRoles, H->FalseRoles};
-    if (isForkValue(E, S))
-      return compareRoles(BO_NE, 0);
+    if (auto V = roleValues(E, S))
+      return compareRoles(*V, BO_NE, 0);
     return std::nullopt;
   }
 
@@ -567,15 +690,33 @@ private:
 
   void assign(const std::string &Key, bool NonLocal, const Expr *RHS, State &S) {
     S.kill(Key);
-    if (!Site || !RHS)
+    if (!RHS)
       return;
+    Holder H;
+    H.Key = Key;
+    H.NonLocal = NonLocal;
     if (isForkValue(RHS, S)) {
-      S.Holders.push_back({Key, true, 0, 0, NonLocal});
+      H.K = Holder::Pid;
+      S.Holders.push_back(H);
       return;
     }
-    if (auto R = evalCond(RHS, S))
-      if (R->True != R->False)
-        S.Holders.push_back({Key, false, R->True, R->False, NonLocal});
+    if (auto R = evalCond(RHS, S)) {
+      if (R->True != R->False) {
+        H.K = Holder::Pred;
+        H.TrueRoles = R->True;
+        H.FalseRoles = R->False;
+        S.Holders.push_back(H);
+      }
+      return;
+    }
+    Expr::EvalResult Res;
+    if (!RHS->isValueDependent() && RHS->EvaluateAsInt(Res, Ctx)) {
+      H.K = Holder::Const;
+      H.Known = rolesIn(S.C);
+      for (unsigned R = 0; R < NumRoles; ++R)
+        H.Values[R] = Res.Val.getInt().getExtValue();
+      S.Holders.push_back(H);
+    }
   }
 
   void assign(const Expr *LHS, const Expr *RHS, State &S) {
@@ -608,13 +749,37 @@ private:
 
     if (const auto *CE = dyn_cast<CallExpr>(St)) {
       if (Site && CE == Site->Call) {
+        if (Recording)
+          ForkBlock = CurrentBlock;
         if (Recording && keepRoles(S.C, RoleChild))
           Recording->Reforks = true;
         Combos After = combo(RoleChild) | combo(RoleParent);
         if (Site->Rule.ChildIsZero)
           After |= combo(RoleFailure);
+        // Constants known (and equal) in every role reaching the fork hold
+        // in both processes afterwards; fork-result holders are stale.
+        RoleSet Before = rolesIn(S.C);
+        llvm::SmallVector<Holder, 2> Kept;
+        for (const Holder &H : S.Holders) {
+          if (H.K != Holder::Const || (H.Known & Before) != Before)
+            continue;
+          std::optional<int64_t> Value;
+          bool Same = true;
+          for (unsigned R = 0; R < NumRoles; ++R)
+            if (Before & (1u << R)) {
+              Same &= !Value || *Value == H.Values[R];
+              Value = H.Values[R];
+            }
+          if (!Same || !Value)
+            continue;
+          Holder K = H;
+          K.Known = rolesIn(After);
+          for (unsigned R = 0; R < NumRoles; ++R)
+            K.Values[R] = *Value;
+          Kept.push_back(K);
+        }
         S.C = After;
-        S.Holders.clear();
+        S.Holders = std::move(Kept);
         S.LastExec = nullptr;
         return;
       }
@@ -693,7 +858,7 @@ private:
                  !Val->isValueDependent() && Val->EvaluateAsInt(Res, Ctx) &&
                  Res.Val.getInt() == 0));
     for (const Holder &H : S.Holders)
-      Ev.StoresPid |= H.IsPid && H.NonLocal;
+      Ev.StoresPid |= H.K == Holder::Pid && H.NonLocal;
     Returns.push_back(Ev);
   }
 
@@ -837,6 +1002,61 @@ private:
       if (auto R = evalCond(Cond, Out))
         E.C = keepRoles(E.C, Index == 0 ? R->True : R->False);
     return E;
+  }
+
+  /// The block that branches on a side-effect-free condition, reached from
+  /// \p B through blocks without effects (the joins after a switch or an
+  /// if, a loop's back edge); null if effects come first.
+  static const CFGBlock *pureBranchFrom(const CFGBlock &B) {
+    const CFGBlock *Cur = &B;
+    for (int Steps = 0; Cur && Steps < 8; ++Steps) {
+      if (!hasNoEffects(*Cur))
+        return nullptr;
+      if (Cur->getTerminatorStmt() && Cur->succ_size() >= 2)
+        return Cur;
+      if (Cur->succ_size() != 1)
+        return nullptr;
+      Cur = Cur->succ_begin()->getReachableBlock();
+    }
+    return nullptr;
+  }
+
+  /// A block whose elements only evaluate side-effect-free expressions.
+  static bool hasNoEffects(const CFGBlock &B) {
+    for (const CFGElement &E : B) {
+      auto CS = E.getAs<CFGStmt>();
+      if (!CS)
+        return false;
+      const Stmt *S = CS->getStmt();
+      if (isa<DeclRefExpr>(S) || isa<IntegerLiteral>(S) || isa<CharacterLiteral>(S) ||
+          isa<CXXBoolLiteralExpr>(S) || isa<CastExpr>(S) || isa<ParenExpr>(S) ||
+          isa<MemberExpr>(S) || isa<ArraySubscriptExpr>(S))
+        continue;
+      if (const auto *UO = dyn_cast<UnaryOperator>(S))
+        if (!UO->isIncrementDecrementOp())
+          continue;
+      if (const auto *BO = dyn_cast<BinaryOperator>(S))
+        if (!BO->isAssignmentOp() && !BO->isCompoundAssignmentOp() &&
+            BO->getOpcode() != BO_Comma)
+          continue;
+      return false;
+    }
+    return true;
+  }
+
+  /// No successor edge of \p B carries both the child and the parent.
+  bool separatesChild(const CFGBlock &B) const {
+    unsigned I = 0;
+    for (const CFGBlock::AdjacentBlock &Succ : B.succs()) {
+      const CFGBlock *S = Succ.getReachableBlock();
+      unsigned Index = I++;
+      if (!S)
+        continue;
+      RoleSet R = rolesIn(edge(B, OutStates[B.getBlockID()], Index, *S).C);
+      if ((R & RoleChild) && (R & RoleParent))
+        return false;
+    }
+    return true;
   }
 
   // --- Locations for messages -------------------------------------------

@@ -245,3 +245,14 @@ void exec_result_known(char **argv) {
     _exit(1);
   }
 }
+
+// The child returns the pid only if fn() returns: not a fork wrapper.
+// CHECK-NOT: function spawn_with_callback: {{.*}}fork-wrapper
+pid_t spawn_with_callback(void (*fn)(void)) {
+  // CHECK: fork 'fork' at [[@LINE+1]]:13 in spawn_with_callback
+  pid_t p = fork();
+  if (p == 0)
+    fn();
+  return p;
+  // CHECK: facts: isolated{{$}}
+}

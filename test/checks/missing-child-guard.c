@@ -1,5 +1,6 @@
 // RUN: %check_procshare %s procshare-missing-child-guard -- -std=c11 -D_GNU_SOURCE
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -133,7 +134,35 @@ int child_flag_then_falls(void) {
   return counter;
 }
 
-// ---- Negatives -------------------------------------------------------------
+int verbose;
+void log_line(const char *);
+
+void falls_into_conditional_code(void) {
+  pid_t p = fork();
+  if (p == 0) {
+    counter = 8;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' leaves its branch here
+    // CHECK-NOTES: :[[@LINE-2]]:5: warning: the child
+    // CHECK-NOTES: :[[@LINE-5]]:13: note: 'fork' creates the child here
+  }
+  if (verbose) // tests nothing about the process: both run what follows
+    // CHECK-NOTES: :[[@LINE-1]]:7: note: the child reaches this parent code
+    log_line("forked");
+  waitpid(p, NULL, 0);
+}
+
+int spawn_workers_then_return(int n) {
+  for (int i = 0; i < n; i++) {
+    pid_t p = fork();
+    if (p == 0)
+      return i;
+    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: the child created by 'fork' returns from 'spawn_workers_then_return'
+    if (i == n - 1)
+      return -1; // the parent returns in the iteration that forked
+  }
+  return -1;
+}
+
 
 void daemonize(void) {
   pid_t pid = fork();
@@ -246,6 +275,65 @@ void parent_only_branch(void) {
   }
   if (p == 0)
     _exit(0);
+}
+
+// sshd's accept loop: the child returns to handle the connection, the
+// parent loops on; the only other exit is a mode that does not fork.
+int debug_mode, terminating;
+int accept_connection(void);
+__attribute__((noreturn)) void fatal_error(const char *);
+
+void accept_loop(int *sock) {
+  for (;;) {
+    if (terminating)
+      exit(0);
+    for (int i = 0; i < 4; i++) {
+      int s = accept_connection();
+      if (s < 0)
+        continue;
+      if (debug_mode) {
+        *sock = s;
+        return;
+      }
+      if (fork() == 0) {
+        *sock = s;
+        return;
+      }
+      close(s);
+      if (counter < 0)
+        fatal_error("impossible");
+    }
+  }
+}
+
+// lighttpd's worker start-up: the child sets a flag that ends the loop and
+// skips the parent's tail.
+int start_workers(int n) {
+  int child = 0;
+  int left = n;
+  while (!child && !terminating) {
+    if (left > 0) {
+      switch (fork()) {
+      case -1:
+        return -1;
+      case 0:
+        child = 1;
+        break;
+      default:
+        left--;
+        break;
+      }
+    } else {
+      wait(NULL);
+      left++;
+    }
+  }
+  if (!child) {
+    kill(0, SIGTERM);
+    return 0;
+  }
+  counter = 1; // the worker's own set-up
+  return 1;
 }
 
 void spawn_not_fork(void) {

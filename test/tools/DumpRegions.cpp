@@ -132,11 +132,17 @@ int main(int argc, const char **argv) {
     llvm::errs() << Error << "\n";
     return 2;
   }
-  tooling::ClangTool Tool(Parser->getCompilations(), Parser->getSourcePathList());
   struct Factory : tooling::FrontendActionFactory {
     std::shared_ptr<const Rules> R;
     std::unique_ptr<FrontendAction> create() override { return std::make_unique<Action>(R); }
   } F;
   F.R = R;
-  return Tool.run(&F);
+  // One tool per file, as the procshare CLI does: a ClangTool shares its
+  // file manager between files, which goes wrong with same-named files.
+  int Status = 0;
+  for (const std::string &File : Parser->getSourcePathList()) {
+    tooling::ClangTool Tool(Parser->getCompilations(), {File});
+    Status |= Tool.run(&F);
+  }
+  return Status;
 }
