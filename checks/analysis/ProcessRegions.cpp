@@ -380,7 +380,12 @@ public:
           continue;
         Candidate Cand;
         Cand.Target = S;
-        Cand.Hidden = allHave(Child, FlagUnknownTail);
+        // Hidden when the child, or every parent path into the shared code,
+        // last called a function that may not return (screen's parent ends
+        // in Attacher(), defined in another file).
+        Cand.Hidden = allHave(Child, FlagUnknownTail) ||
+                      allHave(keepRoles(In[S->getBlockID()].C, RoleParent),
+                              FlagUnknownTail);
         Cand.E.OnlyIfExecFails = allHave(Child, FlagExecFailed);
         Cand.E.Exec = EdgeState.LastExec;
         Cand.E.ChildStmt = leavingStatement(*B);

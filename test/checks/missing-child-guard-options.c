@@ -31,3 +31,16 @@ void spawn_worker2(void) {
   }
   waitpid(p, 0, 0);
 }
+
+void attach(void); // in another file: never returns, but says nothing
+
+void parent_ends_elsewhere(void) {
+  switch (fork()) {
+  case 0:
+    break; // the child carries on below (screen's back end)
+  default:
+    attach(); // the parent's last call may not return
+  }
+  run_child();
+  // CHECK-MESSAGES: :[[@LINE-5]]:5: warning: the child created by 'fork' leaves its branch here
+}
