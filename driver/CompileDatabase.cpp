@@ -14,53 +14,36 @@ using namespace clang::tooling;
 namespace procshare {
 namespace {
 
-std::string at(const std::string &Path, const std::string &Text,
-               const JsonPath &Where, const std::string &Message) {
-  TextPosition P = locateJsonPath(Text, Where);
-  return Path + ":" + std::to_string(P.Line) + ":" + std::to_string(P.Column) +
-         ": " + Message;
-}
-
 bool validate(const std::string &Path, const std::string &Text,
               std::string &Error) {
   nlohmann::json Doc;
-  try {
-    Doc = nlohmann::json::parse(Text);
-  } catch (const nlohmann::json::parse_error &E) {
-    TextPosition P = positionOfOffset(Text, tokenStartBefore(Text, E.byte));
-    std::string Msg = E.what();
-    size_t Colon = Msg.find(": ");
-    if (Colon != std::string::npos)
-      Msg = Msg.substr(Colon + 2);
-    Error = Path + ":" + std::to_string(P.Line) + ":" + std::to_string(P.Column) +
-            ": invalid JSON: " + Msg;
+  if (!parseJson(Path, Text, Doc, Error))
     return false;
-  }
   if (!Doc.is_array()) {
-    Error = at(Path, Text, {}, "a compile database must be a JSON array of entries");
+    Error = jsonErrorAt(Path, Text, {}, "a compile database must be a JSON array of entries");
     return false;
   }
   for (size_t I = 0; I < Doc.size(); ++I) {
     const nlohmann::json &E = Doc[I];
     std::string Which = "entry " + std::to_string(I);
     if (!E.is_object()) {
-      Error = at(Path, Text, {I}, Which + " must be an object");
+      Error = jsonErrorAt(Path, Text, {I}, Which + " must be an object");
       return false;
     }
     for (const char *Key : {"directory", "file"})
       if (!E.contains(Key) || !E[Key].is_string()) {
-        Error = at(Path, Text, E.contains(Key) ? JsonPath{I, Key} : JsonPath{I},
+        Error = jsonErrorAt(Path, Text, E.contains(Key) ? JsonPath{I, Key} : JsonPath{I},
                    Which + " needs '" + Key + "' as a string");
         return false;
       }
     bool HasCommand = E.contains("command");
     bool HasArguments = E.contains("arguments");
     if (!HasCommand && !HasArguments) {
-      Error = at(Path, Text, {I}, Which + " needs 'command' or 'arguments'");
+      Error = jsonErrorAt(Path, Text, {I}, Which + " needs 'command' or 'arguments'");
       return false;
     }
     if (HasCommand && !E["command"].is_string()) {
-      Error = at(Path, Text, {I, "command"}, "'command' must be a string");
+      Error = jsonErrorAt(Path, Text, {I, "command"}, "'command' must be a string");
       return false;
     }
     if (HasArguments) {
@@ -68,7 +51,7 @@ bool validate(const std::string &Path, const std::string &Text,
       for (size_t A = 0; Ok && A < E["arguments"].size(); ++A)
         Ok = E["arguments"][A].is_string();
       if (!Ok) {
-        Error = at(Path, Text, {I, "arguments"},
+        Error = jsonErrorAt(Path, Text, {I, "arguments"},
                    "'arguments' must be an array of strings");
         return false;
       }

@@ -2,6 +2,8 @@
 
 #include "rules/JsonLocator.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cctype>
 
 namespace procshare {
@@ -124,8 +126,8 @@ private:
   }
 };
 
-} // namespace
-
+/// The start of the token that ends just before \p Offset (nlohmann reports
+/// parse errors after the token that broke the syntax).
 size_t tokenStartBefore(const std::string &Text, size_t Offset) {
   if (Offset == 0 || Offset > Text.size())
     return Offset > Text.size() ? Text.size() : Offset;
@@ -150,6 +152,11 @@ size_t tokenStartBefore(const std::string &Text, size_t Offset) {
   return I;
 }
 
+struct TextPosition {
+  unsigned Line = 1;
+  unsigned Column = 1;
+};
+
 TextPosition positionOfOffset(const std::string &Text, size_t Offset) {
   TextPosition P;
   for (size_t I = 0; I < Offset && I < Text.size(); ++I) {
@@ -163,9 +170,32 @@ TextPosition positionOfOffset(const std::string &Text, size_t Offset) {
   return P;
 }
 
-TextPosition locateJsonPath(const std::string &Text, const JsonPath &Path,
-                            bool AtKey) {
-  return positionOfOffset(Text, Scanner(Text).find(Path, AtKey));
+} // namespace
+
+std::string jsonErrorAt(const std::string &Name, const std::string &Text,
+                        const JsonPath &Path, const std::string &Message,
+                        bool AtKey) {
+  TextPosition P = positionOfOffset(Text, Scanner(Text).find(Path, AtKey));
+  return Name + ":" + std::to_string(P.Line) + ":" + std::to_string(P.Column) +
+         ": " + Message;
+}
+
+bool parseJson(const std::string &Name, const std::string &Text,
+               nlohmann::json &Out, std::string &Error) {
+  try {
+    Out = nlohmann::json::parse(Text);
+    return true;
+  } catch (const nlohmann::json::parse_error &E) {
+    TextPosition P = positionOfOffset(Text, tokenStartBefore(Text, E.byte));
+    // "[json.exception.parse_error.101] parse error at line 3, column 5: x"
+    std::string Msg = E.what();
+    size_t Colon = Msg.find(": ");
+    if (Colon != std::string::npos)
+      Msg = Msg.substr(Colon + 2);
+    Error = Name + ":" + std::to_string(P.Line) + ":" + std::to_string(P.Column) +
+            ": invalid JSON: " + Msg;
+    return false;
+  }
 }
 
 std::string renderJsonPath(const JsonPath &Path) {

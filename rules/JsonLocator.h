@@ -3,12 +3,14 @@
 // nlohmann/json keeps no source positions. Error messages about a rules file
 // or a compile database must name the line and column, so this small scanner
 // finds where the value at a JSON path starts in the original text. It only
-// runs when there is an error to report, on text that already parsed.
+// runs when there is an error to report, on text that already parsed. Both
+// readers of JSON input (rules/, driver/) report their errors through here.
 //
 //===----------------------------------------------------------------------===//
 #ifndef PROCSHARE_RULES_JSONLOCATOR_H
 #define PROCSHARE_RULES_JSONLOCATOR_H
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <variant>
 #include <vector>
@@ -19,23 +21,17 @@ namespace procshare {
 using JsonPathStep = std::variant<std::string, size_t>;
 using JsonPath = std::vector<JsonPathStep>;
 
-struct TextPosition {
-  unsigned Line = 1;
-  unsigned Column = 1;
-};
+/// Parses \p Text (the contents of \p Name). On a syntax error returns false
+/// with \p Error as "NAME:LINE:COL: invalid JSON: ...", the position being
+/// the start of the token that broke the syntax.
+bool parseJson(const std::string &Name, const std::string &Text,
+               nlohmann::json &Out, std::string &Error);
 
-/// Position of the value at \p Path in \p Text, or of its key when \p AtKey
-/// and the last step is an object key. Falls back to the deepest enclosing
-/// value that exists.
-TextPosition locateJsonPath(const std::string &Text, const JsonPath &Path,
-                            bool AtKey = false);
-
-/// The start of the JSON token that ends just before \p Offset (parse errors
-/// are reported after the token that broke the syntax).
-size_t tokenStartBefore(const std::string &Text, size_t Offset);
-
-/// Line and column of a byte offset.
-TextPosition positionOfOffset(const std::string &Text, size_t Offset);
+/// "NAME:LINE:COL: Message" for the value at \p Path in \p Text (or its key,
+/// when \p AtKey and the last step is a key).
+std::string jsonErrorAt(const std::string &Name, const std::string &Text,
+                        const JsonPath &Path, const std::string &Message,
+                        bool AtKey = false);
 
 /// "/fork/2/name"-style rendering, for messages.
 std::string renderJsonPath(const JsonPath &Path);

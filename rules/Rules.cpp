@@ -335,26 +335,13 @@ namespace {
 /// Parses \p Text; on failure fills \p Error with "NAME:LINE:COL: message".
 bool parseDocument(llvm::StringRef Name, const std::string &Text, json &Doc,
                    std::string &Error) {
-  try {
-    Doc = json::parse(Text);
-  } catch (const json::parse_error &E) {
-    TextPosition P = positionOfOffset(Text, tokenStartBefore(Text, E.byte));
-    std::string Msg = E.what();
-    // "[json.exception.parse_error.101] parse error at line 3, column 5: x"
-    size_t Colon = Msg.find(": ");
-    if (Colon != std::string::npos)
-      Msg = Msg.substr(Colon + 2);
-    Error = (Name + ":" + llvm::Twine(P.Line) + ":" + llvm::Twine(P.Column) +
-             ": invalid JSON: " + Msg)
-                .str();
+  if (!parseJson(Name.str(), Text, Doc, Error))
     return false;
-  }
   RulesError Err;
   if (!RulesBuilder::validate(Doc, Err)) {
-    TextPosition P = locateJsonPath(Text, Err.Path, Err.AtKey);
-    Error = (Name + ":" + llvm::Twine(P.Line) + ":" + llvm::Twine(P.Column) +
-             ": " + Err.Message + " (at " + renderJsonPath(Err.Path) + ")")
-                .str();
+    Error = jsonErrorAt(Name.str(), Text, Err.Path,
+                        Err.Message + " (at " + renderJsonPath(Err.Path) + ")",
+                        Err.AtKey);
     return false;
   }
   return true;
