@@ -23,6 +23,11 @@ void ProcshareCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "RulesFile", RulesFile);
 }
 
+void ProcshareCheck::registerPPCallbacks(const SourceManager &, Preprocessor *P,
+                                         Preprocessor *) {
+  PP = P; // the analyses read macro values (MAP_SHARED) at the end
+}
+
 void ProcshareCheck::onStartOfTranslationUnit() {
   ProcessModel::startTranslationUnit();
 }

@@ -19,11 +19,15 @@ public:
   ProcshareCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void onStartOfTranslationUnit() override;
+  void registerPPCallbacks(const clang::SourceManager &SM, clang::Preprocessor *PP,
+                           clang::Preprocessor *ModuleExpanderPP) override;
 
 protected:
   const Rules &rules() const { return *RulesPtr; }
   ProcessModel &model(clang::ASTContext &Ctx) {
-    return ProcessModel::get(Ctx, RulesPtr);
+    ProcessModel &M = ProcessModel::get(Ctx, RulesPtr);
+    M.setPreprocessor(PP);
+    return M;
   }
   /// The name a diagnostic uses for a callee ("fork", "xfork").
   static std::string calleeName(const clang::CallExpr *CE);
@@ -31,6 +35,7 @@ protected:
 private:
   std::string RulesFile;
   std::shared_ptr<const Rules> RulesPtr;
+  const clang::Preprocessor *PP = nullptr;
 };
 
 } // namespace procshare

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "checks/ProcshareModule.h"
+#include "checks/ChildWriteNotPropagatedCheck.h"
 #include "checks/MissingChildGuardCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
@@ -15,6 +16,11 @@ namespace procshare {
 
 llvm::ArrayRef<CheckInfo> checkCatalog() {
   static const CheckInfo Checks[] = {
+      {"procshare-child-write-not-propagated",
+       "Finds writes made in a forked child to memory that the parent reads "
+       "after waiting for it: the child changed only its own copy, and the "
+       "parent never sees the value.",
+       "checks/child-write-not-propagated.md"},
       {"procshare-missing-child-guard",
        "Finds forked children that are not fenced off from the parent's code: "
        "a discarded fork result, a child path that falls into parent code, "
@@ -29,6 +35,8 @@ namespace {
 class ProcshareModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
+    Factories.registerCheck<ChildWriteNotPropagatedCheck>(
+        "procshare-child-write-not-propagated");
     Factories.registerCheck<MissingChildGuardCheck>("procshare-missing-child-guard");
   }
 };

@@ -61,6 +61,9 @@ const std::vector<CategorySchema> &schemas() {
       {"lock_types",
        {{"sharing", FieldType::String, {"private", "configurable", "shared"}}},
        {"sharing"}},
+      {"write_through", {{"arg", FieldType::UInt}}, {"arg"}},
+      {"mutating_methods", {}},
+      {"private_alloc", {}},
       {"thread_start", {}},
       {"async_signal_safe", {}},
   };
@@ -307,6 +310,9 @@ private:
         }
       }
       put(R.Locks, Name, Remove, L);
+    } else if (Category == "write_through") {
+      unsigned Arg = E.is_object() && E.contains("arg") ? E["arg"].get<unsigned>() : 0;
+      put(R.WriteThrough, Name, Remove, Arg);
     } else if (Category == "lock_types") {
       LockTypeRule T;
       if (E.is_object() && !Remove) {
@@ -324,6 +330,8 @@ private:
           : Category == "wait"         ? &R.Wait
           : Category == "spawn"        ? &R.Spawn
           : Category == "thread_start" ? &R.ThreadStart
+          : Category == "mutating_methods" ? &R.MutatingMethods
+          : Category == "private_alloc" ? &R.PrivateAllocs
                                        : &R.AsyncSignalSafe;
       put(*Set, Name, Remove, Empty{});
     }
@@ -467,6 +475,12 @@ size_t Rules::size(llvm::StringRef Category) const {
     return ThreadStart.size();
   if (Category == "async_signal_safe")
     return AsyncSignalSafe.size();
+  if (Category == "write_through")
+    return WriteThrough.size();
+  if (Category == "mutating_methods")
+    return MutatingMethods.size();
+  if (Category == "private_alloc")
+    return PrivateAllocs.size();
   return 0;
 }
 

@@ -85,9 +85,22 @@ public:
   bool isAsyncSignalSafe(llvm::StringRef Name) const {
     return AsyncSignalSafe.count(Name);
   }
+  /// The argument a library function writes through (`memcpy`: 0,
+  /// `read`: 1), or -1.
+  int writeThroughArg(llvm::StringRef Name) const {
+    auto It = WriteThrough.find(Name);
+    return It == WriteThrough.end() ? -1 : int(It->second);
+  }
+  /// Methods of standard containers and strings that change the object
+  /// (`push_back`, `insert`, `operator=`...); an unqualified method name.
+  bool isMutatingMethod(llvm::StringRef Name) const {
+    return MutatingMethods.count(Name);
+  }
   const SharedAllocRule *sharedAlloc(llvm::StringRef Name) const {
     return find(SharedAllocs, Name);
   }
+  /// Allocates process-private memory (malloc, strdup...).
+  bool isPrivateAlloc(llvm::StringRef Name) const { return PrivateAllocs.count(Name); }
   const LockRule *lock(llvm::StringRef Name) const { return find(Locks, Name); }
   const LockTypeRule *lockType(llvm::StringRef Name) const {
     return find(LockTypes, Name);
@@ -106,7 +119,8 @@ private:
   struct Empty {};
   llvm::StringMap<ForkRule> Forks;
   llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ThreadStart,
-      AsyncSignalSafe;
+      AsyncSignalSafe, MutatingMethods, PrivateAllocs;
+  llvm::StringMap<unsigned> WriteThrough;
   llvm::StringMap<SharedAllocRule> SharedAllocs;
   llvm::StringMap<LockRule> Locks;
   llvm::StringMap<LockTypeRule> LockTypes;

@@ -26,6 +26,12 @@ struct ProcessModel::FunctionInfo {
 
   State MayForkState = NotStarted;
   const CallExpr *ReachedFork = nullptr;
+
+  State MayWaitState = NotStarted;
+  bool MayWait = false;
+
+  bool CallsCollected = false;
+  std::vector<const CallExpr *> Calls;
 };
 
 namespace {
@@ -51,30 +57,60 @@ public:
   // Lambda bodies run when the lambda is called, not where it is written.
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
 };
-/// Records every direct call with the function that makes it.
-class CallIndexer : public RecursiveASTVisitor<CallIndexer> {
+/// Builds the TUIndex in one walk.
+class TUIndexer : public RecursiveASTVisitor<TUIndexer> {
 public:
-  explicit CallIndexer(
-      llvm::DenseMap<const FunctionDecl *, std::vector<ProcessModel::CallSite>> &Index)
-      : Index(Index) {}
+  explicit TUIndexer(ProcessModel::TUIndex &Index) : Index(Index) {}
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool TraverseDecl(Decl *D) {
     const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
     const FunctionDecl *Saved = Current;
     if (FD)
       Current = FD;
-    bool R = RecursiveASTVisitor<CallIndexer>::TraverseDecl(D);
+    bool R = RecursiveASTVisitor<TUIndexer>::TraverseDecl(D);
     Current = Saved;
     return R;
   }
   bool VisitCallExpr(CallExpr *CE) {
     if (const FunctionDecl *Callee = CE->getDirectCallee())
-      Index[definitionOf(Callee)].push_back({CE, Current});
+      Index.Calls[definitionOf(Callee)].push_back({CE, Current});
     return true;
+  }
+  bool VisitVarDecl(VarDecl *VD) {
+    if (const Expr *Init = VD->getInit())
+      Index.Assigned[VD->getCanonicalDecl()].push_back(Init);
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->getOpcode() == BO_Assign)
+      if (const ValueDecl *D = assignedDecl(BO->getLHS()))
+        Index.Assigned[D].push_back(BO->getRHS());
+    return true;
+  }
+  bool VisitUnaryOperator(UnaryOperator *UO) {
+    if (UO->getOpcode() == UO_AddrOf)
+      if (const ValueDecl *D = assignedDecl(UO->getSubExpr()))
+        Index.AddressTaken[D] = true;
+    return true;
+  }
+  bool TraverseConstructorInitializer(CXXCtorInitializer *Init) {
+    if (Init->isMemberInitializer() && Init->getInit())
+      Index.Assigned[Init->getMember()->getCanonicalDecl()].push_back(Init->getInit());
+    return RecursiveASTVisitor<TUIndexer>::TraverseConstructorInitializer(Init);
   }
 
 private:
-  llvm::DenseMap<const FunctionDecl *, std::vector<ProcessModel::CallSite>> &Index;
+  static const ValueDecl *assignedDecl(const Expr *E) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        return VD->getCanonicalDecl();
+    if (const auto *ME = dyn_cast<MemberExpr>(E))
+      if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+        return FD->getCanonicalDecl();
+    return nullptr;
+  }
+  ProcessModel::TUIndex &Index;
   const FunctionDecl *Current = nullptr;
 };
 } // namespace
@@ -191,20 +227,37 @@ CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM) {
   return Discarded ? CallEffect::MayNotReturn : CallEffect::Returns;
 }
 
-llvm::ArrayRef<ProcessModel::CallSite>
-ProcessModel::callSites(const FunctionDecl *FD) {
-  if (!CallIndexBuilt) {
-    CallIndexBuilt = true;
-    CallIndexer Indexer(CallIndex);
+const ProcessModel::TUIndex &ProcessModel::index() {
+  if (!Index) {
+    Index = std::make_unique<TUIndex>();
+    TUIndexer Indexer(*Index);
     // The traversal scope: the whole translation unit for clang-tidy, the
     // main file's declarations in clangd.
     for (Decl *D : Ctx.getTraversalScope())
       Indexer.TraverseDecl(D);
   }
-  auto It = CallIndex.find(definitionOf(FD));
-  if (It == CallIndex.end())
+  return *Index;
+}
+
+llvm::ArrayRef<ProcessModel::CallSite>
+ProcessModel::callSites(const FunctionDecl *FD) {
+  const TUIndex &I = index();
+  auto It = I.Calls.find(definitionOf(FD));
+  if (It == I.Calls.end())
     return {};
   return It->second;
+}
+
+SharedMemory &ProcessModel::sharedMemory() {
+  if (!Shared)
+    Shared = std::make_unique<SharedMemory>(*this, PP);
+  return *Shared;
+}
+
+MemoryEffects &ProcessModel::memoryEffects() {
+  if (!Effects)
+    Effects = std::make_unique<MemoryEffects>(*this);
+  return *Effects;
 }
 
 bool ProcessModel::returnEndsProcess(const FunctionDecl *FD, unsigned Depth) {
@@ -258,14 +311,9 @@ const CallExpr *ProcessModel::firstForkReachedFrom(const FunctionDecl *FD) {
   if (I.MayForkState != FunctionInfo::NotStarted)
     return I.ReachedFork; // Done, or recursion: nothing new on this path.
   I.MayForkState = FunctionInfo::InProgress;
-  CallCollector C;
-  C.TraverseStmt(FD->getBody());
-  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
-    for (const CXXCtorInitializer *Init : Ctor->inits())
-      if (Init->isWritten())
-        C.TraverseStmt(Init->getInit());
+  llvm::ArrayRef<const CallExpr *> Calls = callsIn(FD);
   const CallExpr *Found = nullptr;
-  for (const CallExpr *CE : C.Calls) {
+  for (const CallExpr *CE : Calls) {
     const FunctionDecl *Callee = CE->getDirectCallee();
     if (!Callee)
       continue;
@@ -275,7 +323,7 @@ const CallExpr *ProcessModel::firstForkReachedFrom(const FunctionDecl *FD) {
     }
   }
   if (!Found)
-    for (const CallExpr *CE : C.Calls)
+    for (const CallExpr *CE : Calls)
       if (const FunctionDecl *Callee = CE->getDirectCallee())
         if (Callee->hasBody() && firstForkReachedFrom(Callee)) {
           Found = firstForkReachedFrom(Callee);
@@ -285,6 +333,45 @@ const CallExpr *ProcessModel::firstForkReachedFrom(const FunctionDecl *FD) {
   Again.ReachedFork = Found;
   Again.MayForkState = FunctionInfo::Done;
   return Found;
+}
+
+llvm::ArrayRef<const CallExpr *> ProcessModel::callsIn(const FunctionDecl *FD) {
+  FD = definitionOf(FD);
+  FunctionInfo &I = info(FD);
+  if (!I.CallsCollected && FD && FD->hasBody()) {
+    I.CallsCollected = true;
+    CallCollector C;
+    C.TraverseStmt(FD->getBody());
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        if (Init->isWritten())
+          C.TraverseStmt(Init->getInit());
+    I.Calls = std::move(C.Calls);
+  }
+  return I.Calls;
+}
+
+bool ProcessModel::mayWait(const CallExpr *CE) {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  if (!Callee)
+    return false;
+  if (R->isWait(ruleName(Callee)))
+    return true;
+  const FunctionDecl *FD = definitionOf(Callee);
+  if (!FD->hasBody())
+    return false;
+  FunctionInfo &I = info(FD);
+  if (I.MayWaitState != FunctionInfo::NotStarted)
+    return I.MayWait; // Done, or recursion
+  I.MayWaitState = FunctionInfo::InProgress;
+  bool Waits = false;
+  for (const CallExpr *Call : callsIn(FD))
+    if ((Waits = mayWait(Call)))
+      break;
+  FunctionInfo &Again = info(FD);
+  Again.MayWait = Waits;
+  Again.MayWaitState = FunctionInfo::Done;
+  return Waits;
 }
 
 const FunctionSummary &ProcessModel::summary(const FunctionDecl *FD) {

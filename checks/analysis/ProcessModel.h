@@ -9,7 +9,9 @@
 #ifndef PROCSHARE_CHECKS_ANALYSIS_PROCESSMODEL_H
 #define PROCSHARE_CHECKS_ANALYSIS_PROCESSMODEL_H
 
+#include "checks/analysis/MemoryEffects.h"
 #include "checks/analysis/ProcessRegions.h"
+#include "checks/analysis/SharedMemory.h"
 #include "rules/Rules.h"
 #include "clang/AST/ASTContext.h"
 #include "llvm/ADT/DenseMap.h"
@@ -74,6 +76,13 @@ public:
   /// A fork call in \p FD or in what it calls; null if none.
   const clang::CallExpr *firstForkReachedFrom(const clang::FunctionDecl *FD);
 
+  /// True when \p CE waits for a child: a wait-like function of the rules,
+  /// or a function of this translation unit that calls one (transitively).
+  bool mayWait(const clang::CallExpr *CE);
+
+  /// The calls written in \p FD's body (not in lambdas it defines), once.
+  llvm::ArrayRef<const clang::CallExpr *> callsIn(const clang::FunctionDecl *FD);
+
   /// The fork sites of \p FD with their regions, computed once.
   const std::vector<ForkRegions> &forks(const clang::FunctionDecl *FD);
 
@@ -83,9 +92,29 @@ public:
     const clang::CallExpr *Call;
     const clang::FunctionDecl *Caller;
   };
-  /// Every direct call of \p FD in this translation unit (an index built
-  /// once, on first use).
+  /// One walk over the translation unit, on first use: every direct call,
+  /// every value assigned to a variable or a field, and the declarations
+  /// whose address is taken.
+  struct TUIndex {
+    llvm::DenseMap<const clang::FunctionDecl *, std::vector<CallSite>> Calls;
+    llvm::DenseMap<const clang::ValueDecl *, std::vector<const clang::Expr *>> Assigned;
+    llvm::DenseMap<const clang::ValueDecl *, bool> AddressTaken;
+  };
+  const TUIndex &index();
+
+  /// Every direct call of \p FD in this translation unit.
   llvm::ArrayRef<CallSite> callSites(const clang::FunctionDecl *FD);
+
+  /// Shared-memory provenance, built on first use.
+  SharedMemory &sharedMemory();
+  /// Lets the analyses read macro values (MAP_SHARED...); set by the checks.
+  void setPreprocessor(const clang::Preprocessor *P) {
+    if (!PP)
+      PP = P;
+  }
+
+  /// Memory effects (what functions write and read), built on first use.
+  MemoryEffects &memoryEffects();
 
   /// True when returning from \p FD ends the process without running more
   /// of the program: \p FD is internal to this translation unit, it is
@@ -105,8 +134,10 @@ private:
   clang::ASTContext &Ctx;
   std::shared_ptr<const Rules> R;
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FunctionInfo>> Infos;
-  bool CallIndexBuilt = false;
-  llvm::DenseMap<const clang::FunctionDecl *, std::vector<CallSite>> CallIndex;
+  std::unique_ptr<TUIndex> Index;
+  const clang::Preprocessor *PP = nullptr;
+  std::unique_ptr<SharedMemory> Shared;
+  std::unique_ptr<MemoryEffects> Effects;
 };
 
 } // namespace procshare

@@ -59,10 +59,14 @@ bool isResultDiscarded(const Expr *E, const ParentMap &PM) {
 
 namespace {
 
-// A path state is a set of (role, flags) pairs: bit (RoleIndex * 4 + Flags).
-using Combos = uint16_t;
-enum Flag : unsigned { FlagExecFailed = 1, FlagUnknownTail = 2 };
-constexpr unsigned NumRoles = 4;
+// A path state is a set of (role, flags) pairs: bit (RoleIndex * 8 + Flags).
+using Combos = uint32_t;
+enum Flag : unsigned {
+  FlagExecFailed = 1,  ///< went through an exec* that returned (failed)
+  FlagUnknownTail = 2, ///< the last call may not return (body not visible)
+  FlagWaited = 4,      ///< has called a wait-like function since the fork
+};
+constexpr unsigned NumRoles = 4, FlagSets = 8;
 
 unsigned roleIndex(Role R) {
   switch (R) {
@@ -79,13 +83,13 @@ unsigned roleIndex(Role R) {
 }
 
 Combos combo(Role R, unsigned Flags = 0) {
-  return Combos(1u << (roleIndex(R) * 4 + Flags));
+  return Combos(1u << (roleIndex(R) * FlagSets + Flags));
 }
 
 RoleSet rolesIn(Combos C) {
   RoleSet Out = 0;
   for (unsigned R = 0; R < NumRoles; ++R)
-    if ((C >> (R * 4)) & 0xF)
+    if ((C >> (R * FlagSets)) & 0xFF)
       Out |= RoleSet(1u << R);
   return Out;
 }
@@ -94,23 +98,32 @@ Combos keepRoles(Combos C, RoleSet Keep) {
   Combos Mask = 0;
   for (unsigned R = 0; R < NumRoles; ++R)
     if (Keep & (1u << R))
-      Mask |= Combos(0xF << (R * 4));
+      Mask |= Combos(0xFFu << (R * FlagSets));
   return C & Mask;
 }
 
 template <typename Fn> Combos mapFlags(Combos C, Fn F) {
   Combos Out = 0;
-  for (unsigned Bit = 0; Bit < 16; ++Bit)
+  for (unsigned Bit = 0; Bit < NumRoles * FlagSets; ++Bit)
     if (C & (1u << Bit))
-      Out |= Combos(1u << ((Bit / 4) * 4 + F(Bit % 4)));
+      Out |= Combos(1u << ((Bit / FlagSets) * FlagSets + F(Bit % FlagSets)));
+  return Out;
+}
+
+/// The roles of the pairs that carry \p Flag.
+RoleSet rolesWith(Combos C, unsigned Flag) {
+  RoleSet Out = 0;
+  for (unsigned Bit = 0; Bit < NumRoles * FlagSets; ++Bit)
+    if ((C & (1u << Bit)) && ((Bit % FlagSets) & Flag))
+      Out |= RoleSet(1u << (Bit / FlagSets));
   return Out;
 }
 
 bool allHave(Combos C, unsigned Flag) {
   if (!C)
     return false;
-  for (unsigned Bit = 0; Bit < 16; ++Bit)
-    if ((C & (1u << Bit)) && !((Bit % 4) & Flag))
+  for (unsigned Bit = 0; Bit < NumRoles * FlagSets; ++Bit)
+    if ((C & (1u << Bit)) && !((Bit % FlagSets) & Flag))
       return false;
   return true;
 }
@@ -749,8 +762,11 @@ private:
     if (!CS)
       return;
     const Stmt *St = CS->getStmt();
-    if (Recording)
+    if (Recording) {
       Recording->Roles[St] |= rolesIn(S.C);
+      if (RoleSet W = rolesWith(S.C, FlagWaited))
+        Recording->WaitedRoles[St] |= W;
+    }
 
     if (const auto *CE = dyn_cast<CallExpr>(St)) {
       if (Site && CE == Site->Call) {
@@ -788,6 +804,8 @@ private:
         S.LastExec = nullptr;
         return;
       }
+      if (M.mayWait(CE))
+        S.C = mapFlags(S.C, [](unsigned F) { return F | FlagWaited; });
       switch (M.callEffect(CE, PM)) {
       case CallEffect::Ends:
         S.C = 0;

@@ -79,6 +79,9 @@ struct ForkRegions {
   const clang::FunctionDecl *Function = nullptr;
   /// Roles of every statement the CFG reaches (union over paths).
   llvm::DenseMap<const clang::Stmt *, RoleSet> Roles;
+  /// The roles in which a statement runs after a wait-like call (wait,
+  /// waitpid..., or a function of this file that waits) since the fork.
+  llvm::DenseMap<const clang::Stmt *, RoleSet> WaitedRoles;
   /// The child is told apart from the parent somewhere (a branch on the
   /// result isolates a child-only path).
   bool ChildIsolated = false;
@@ -101,6 +104,10 @@ struct ForkRegions {
   RoleSet rolesOf(const clang::Stmt *S) const {
     auto It = Roles.find(S);
     return It == Roles.end() ? 0 : It->second;
+  }
+  RoleSet waitedRolesOf(const clang::Stmt *S) const {
+    auto It = WaitedRoles.find(S);
+    return It == WaitedRoles.end() ? 0 : It->second;
   }
 };
 

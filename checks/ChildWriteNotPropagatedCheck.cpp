@@ -1,0 +1,225 @@
+//===- ChildWriteNotPropagatedCheck.cpp - procshare-child-write-not-propagated ===//
+
+#include "checks/ChildWriteNotPropagatedCheck.h"
+
+#include "clang/AST/ParentMap.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Analysis/CFG.h"
+#include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace procshare {
+
+void ChildWriteNotPropagatedCheck::registerMatchers(MatchFinder *Finder) {
+  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
+}
+
+void ChildWriteNotPropagatedCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
+  if (!FD || FD->isDependentContext() || !FD->hasBody())
+    return;
+  ProcessModel &M = model(*Result.Context);
+  if (!M.mayFork(FD))
+    return;
+  for (const ForkRegions &F : M.forks(FD))
+    checkSite(F, M);
+}
+
+namespace {
+
+struct ChildWrite {
+  MemLoc Loc;
+  const Stmt *At;       ///< the write, or the call that writes
+  const Stmt *InCallee; ///< the write inside the called function, if any
+  const FunctionDecl *Callee;
+};
+
+/// The first statement on a parent path after the fork that reads \p Loc
+/// after waiting for the child, with no parent write of \p Loc before it.
+/// Reads inside functions the child calls too are that function using its
+/// own process's copy (a logging helper reading a worker id): they are no
+/// evidence that the parent expects the child's value.
+const Stmt *parentReadAfterWait(const ForkRegions &F, const CFG &G, const ParentMap &PM,
+                                MemoryEffects &ME, const MemLoc &Loc,
+                                const llvm::SmallPtrSetImpl<const FunctionDecl *> &ChildCallees) {
+  // Where the fork is.
+  const CFGBlock *Start = nullptr;
+  unsigned StartIndex = 0;
+  for (const CFGBlock *B : G) {
+    unsigned I = 0;
+    for (const CFGElement &E : *B) {
+      ++I;
+      if (auto CS = E.getAs<CFGStmt>(); CS && CS->getStmt() == F.Site.Call) {
+        Start = B;
+        StartIndex = I;
+      }
+    }
+  }
+  if (!Start)
+    return nullptr;
+  llvm::BitVector Seen(G.getNumBlockIDs());
+  std::vector<std::pair<const CFGBlock *, unsigned>> Work{{Start, StartIndex}};
+  llvm::SmallVector<MemLoc, 4> Locs;
+  while (!Work.empty()) {
+    auto [B, From] = Work.back();
+    Work.pop_back();
+    bool PathGoesOn = true;
+    unsigned I = 0;
+    for (const CFGElement &E : *B) {
+      if (I++ < From)
+        continue;
+      auto CS = E.getAs<CFGStmt>();
+      if (!CS)
+        continue;
+      const Stmt *S = CS->getStmt();
+      RoleSet Roles = F.rolesOf(S);
+      if (!(Roles & RoleParent)) {
+        PathGoesOn = false; // not the parent's path
+        break;
+      }
+      if (Roles & RoleChild)
+        continue; // shared with an escaped child: not the parent's own view
+      const auto *Call = dyn_cast<CallExpr>(S);
+      const FunctionDecl *Callee = Call ? MemoryEffects::calleeWithBody(Call) : nullptr;
+      // A parent write after the fork replaces whatever it would read.
+      Locs.clear();
+      ME.directWrites(S, Locs);
+      std::vector<MemWrite> CallW;
+      if (Callee)
+        ME.callWrites(Call, CallW);
+      for (const MemWrite &W : CallW)
+        Locs.push_back(W.Loc);
+      bool Killed = llvm::any_of(Locs, [&](const MemLoc &W) { return W.covers(Loc); });
+      if (F.waitedRolesOf(S) & RoleParent) {
+        Locs.clear();
+        ME.directReads(S, PM, Locs);
+        std::vector<MemLoc> CallR;
+        if (Callee && !ChildCallees.count(Callee))
+          ME.callReads(Call, CallR);
+        Locs.append(CallR.begin(), CallR.end());
+        if (llvm::any_of(Locs, [&](const MemLoc &R) { return R.overlaps(Loc); }))
+          return S;
+      }
+      if (Killed) {
+        PathGoesOn = false;
+        break;
+      }
+    }
+    if (!PathGoesOn)
+      continue;
+    for (const CFGBlock::AdjacentBlock &Succ : B->succs())
+      if (const CFGBlock *S = Succ.getReachableBlock(); S && !Seen.test(S->getBlockID())) {
+        Seen.set(S->getBlockID());
+        Work.push_back({S, 0});
+      }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel &M) {
+  // vfork children share memory until exec (procshare-vfork-misuse's
+  // concern); a child the analysis cannot tell apart has no region.
+  if (F.Site.Rule.Vfork || !F.ChildIsolated)
+    return;
+  const FunctionDecl *FD = F.Function;
+  const CFG *G = M.cfg(FD);
+  const ParentMap *PM = M.parents(FD);
+  if (!G || !PM)
+    return;
+  MemoryEffects &ME = M.memoryEffects();
+  SharedMemory &SM = M.sharedMemory();
+  const SourceManager &SrcMgr = M.context().getSourceManager();
+
+  // Locals of the forking function that exist before the fork.
+  llvm::DenseSet<const VarDecl *> PreFork;
+  for (const ParmVarDecl *P : FD->parameters())
+    PreFork.insert(P->getCanonicalDecl());
+  for (const auto &[S, Roles] : F.Roles)
+    if (const auto *DS = dyn_cast<DeclStmt>(S); DS && (Roles & RolePre))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D))
+          PreFork.insert(VD->getCanonicalDecl());
+
+  // What the child writes, in source order.
+  std::vector<const Stmt *> ChildStmts;
+  for (const auto &[S, Roles] : F.Roles)
+    if (Roles == RoleChild)
+      ChildStmts.push_back(S);
+  llvm::sort(ChildStmts, [&](const Stmt *A, const Stmt *B) {
+    return SrcMgr.isBeforeInTranslationUnit(A->getBeginLoc(), B->getBeginLoc());
+  });
+  std::vector<ChildWrite> Writes;
+  llvm::SmallPtrSet<const FunctionDecl *, 8> ChildCallees;
+  llvm::SmallVector<MemLoc, 4> Locs;
+  for (const Stmt *S : ChildStmts) {
+    Locs.clear();
+    ME.directWrites(S, Locs);
+    for (const MemLoc &L : Locs)
+      Writes.push_back({L, S, nullptr, nullptr});
+    if (const auto *CE = dyn_cast<CallExpr>(S))
+      if (const FunctionDecl *Callee = MemoryEffects::calleeWithBody(CE)) {
+        ChildCallees.insert(Callee);
+        std::vector<MemWrite> W;
+        ME.callWrites(CE, W);
+        for (const MemWrite &X : W)
+          Writes.push_back({X.Loc, CE, X.At, Callee});
+      }
+  }
+
+  // Memory that exists in both processes and is not shared.
+  const auto *Method = dyn_cast<CXXMethodDecl>(FD);
+  auto InBothProcesses = [&](const MemLoc &L) {
+    if (L.throughPointer() &&
+        !(L.PointerDecl && SM.ofDecl(L.PointerDecl) == Provenance::Private))
+      return false; // shared memory, or memory the analysis cannot place
+    if (L.isThis())
+      return Method && Method->isInstance();
+    return L.Var->hasGlobalStorage() || PreFork.count(L.Var);
+  };
+
+  // One finding per place and per child statement (a helper writing several
+  // fields is one finding, at the call).
+  std::vector<MemLoc> Reported;
+  llvm::SmallPtrSet<const Stmt *, 8> ReportedAt;
+  for (const ChildWrite &W : Writes) {
+    if (!InBothProcesses(W.Loc) || ReportedAt.count(W.At) ||
+        llvm::any_of(Reported, [&](const MemLoc &R) { return R.overlaps(W.Loc); }))
+      continue;
+    const Stmt *Read = parentReadAfterWait(F, *G, *PM, ME, W.Loc, ChildCallees);
+    if (!Read)
+      continue;
+    Reported.push_back(W.Loc);
+    ReportedAt.insert(W.At);
+    std::string Name = W.Loc.display();
+    std::string Fork = calleeName(F.Site.Call);
+    if (!W.Callee)
+      diag(W.At->getBeginLoc(),
+           "the child created by '%0' writes '%1', which the parent reads after "
+           "waiting; the child changes only its own copy of memory: share the "
+           "value through a MAP_SHARED|MAP_ANONYMOUS mapping created before the "
+           "fork, a pipe, or the exit status")
+          << Fork << Name;
+    else
+      diag(W.At->getBeginLoc(),
+           "the child created by '%0' writes '%1' in %2, which the parent reads "
+           "after waiting; the child changes only its own copy of memory: share "
+           "the value through a MAP_SHARED|MAP_ANONYMOUS mapping created before "
+           "the fork, a pipe, or the exit status")
+          << Fork << Name << W.Callee;
+    if (W.InCallee)
+      diag(W.InCallee->getBeginLoc(), "%0 writes '%1' here", DiagnosticIDs::Note)
+          << W.Callee << Name;
+    diag(F.Site.Call->getBeginLoc(), "'%0' creates the child here", DiagnosticIDs::Note)
+        << Fork;
+    diag(Read->getBeginLoc(), "the parent reads its own, unchanged copy here",
+         DiagnosticIDs::Note);
+  }
+}
+
+} // namespace procshare

@@ -1,0 +1,72 @@
+//===- SharedMemory.h - Where memory comes from ---------------------------===//
+//
+// Shared-memory provenance: whether a pointer value denotes memory shared
+// between processes (mmap with MAP_SHARED, shmat, rules-declared shared
+// allocators), process-private memory (malloc, new, MAP_PRIVATE, the address
+// of an ordinary object), or something the analysis cannot tell. Values are
+// followed through casts, pointer arithmetic, indexing, member access,
+// placement new, locals and globals (every assignment in the translation
+// unit), struct fields (a field assigned a shared pointer anywhere is a shared
+// pointer) and the return values of functions of the translation unit.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PROCSHARE_CHECKS_ANALYSIS_SHAREDMEMORY_H
+#define PROCSHARE_CHECKS_ANALYSIS_SHAREDMEMORY_H
+
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/DenseMap.h"
+#include <optional>
+#include <vector>
+
+namespace clang {
+class Preprocessor;
+} // namespace clang
+
+namespace procshare {
+
+class ProcessModel;
+
+enum class Provenance {
+  Unknown, ///< cannot tell (an external function's result, a parameter...)
+  Private, ///< process-private: malloc, new, MAP_PRIVATE, a local's address
+  Shared,  ///< shared between processes: MAP_SHARED, shmat, shm allocators
+};
+
+class SharedMemory {
+public:
+  SharedMemory(ProcessModel &M, const clang::Preprocessor *PP);
+
+  /// Where the memory a pointer-valued \p E points to comes from.
+  Provenance ofPointer(const clang::Expr *E);
+  /// Where the memory behind the pointer variable or field \p D comes from,
+  /// over every value assigned to it in the translation unit.
+  Provenance ofDecl(const clang::ValueDecl *D);
+
+  /// The allocation call that makes \p E shared, for notes; null if none.
+  const clang::CallExpr *sharedSource(const clang::Expr *E);
+
+  /// The integer value of \p E: a constant expression, or a variable whose
+  /// only assigned value is one.
+  std::optional<int64_t> constantValue(const clang::Expr *E);
+
+private:
+  Provenance ofCall(const clang::CallExpr *CE, const clang::CallExpr **Source);
+  Provenance of(const clang::Expr *E, unsigned Depth, const clang::CallExpr **Source);
+  void buildIndex();
+
+  ProcessModel &M;
+  const clang::Preprocessor *PP;
+  bool Indexed = false;
+  /// Every value assigned to a variable or a field in the translation unit.
+  llvm::DenseMap<const clang::ValueDecl *, std::vector<const clang::Expr *>> Assigned;
+  /// Variables and fields whose address is taken or that are assigned in a
+  /// way the index does not see (through a pointer): their value is unknown.
+  llvm::DenseMap<const clang::ValueDecl *, bool> Escapes;
+  enum class Visit : uint8_t { InProgress, Done };
+  llvm::DenseMap<const clang::ValueDecl *, std::pair<Visit, Provenance>> DeclMemo;
+  llvm::DenseMap<const clang::FunctionDecl *, std::pair<Visit, Provenance>> ReturnMemo;
+};
+
+} // namespace procshare
+
+#endif

@@ -1,0 +1,277 @@
+// RUN: %check_procshare %s procshare-child-write-not-propagated -- -std=c11 -D_GNU_SOURCE
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <pthread.h>
+#include <unistd.h>
+
+static int failures;
+int results[8];
+struct stats { int runs; int errors; } stats;
+static int worker_id;
+static int g_is_child;
+
+// ---- Positives -------------------------------------------------------------
+
+int counter_in_child(void) {
+  pid_t p = fork();
+  if (p == 0) {
+    failures++;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'failures', which the parent reads after waiting; the child changes only its own copy of memory: share the value through a MAP_SHARED|MAP_ANONYMOUS mapping created before the fork, a pipe, or the exit status [procshare-child-write-not-propagated]
+    // CHECK-NOTES: :[[@LINE-2]]:5: warning: the child created by 'fork' writes 'failures'
+    // CHECK-NOTES: :[[@LINE-5]]:13: note: 'fork' creates the child here
+    // CHECK-NOTES: :[[@LINE+4]]:10: note: the parent reads its own, unchanged copy here
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  return failures;
+}
+
+void switch_fork_fills_array(int n) {
+  switch (fork()) {
+  case -1:
+    perror("fork");
+    return;
+  case 0:
+    for (int i = 0; i < n; i++)
+      results[i] = i * i;
+    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: the child created by 'fork' writes 'results[]', which the parent reads after waiting
+    _exit(0);
+  default:
+    wait(NULL);
+    printf("%d\n", results[0]);
+  }
+}
+
+static void run_test(int i) {
+  if (i % 3 == 0)
+    stats.errors++;
+  stats.runs++;
+}
+
+void workers_in_loop(int n) {
+  for (int i = 0; i < n; i++) {
+    if (fork() == 0) {
+      run_test(i);
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: the child created by 'fork' writes 'stats.errors' in 'run_test', which the parent reads after waiting
+      // CHECK-NOTES: :[[@LINE-2]]:7: warning: the child created by 'fork' writes 'stats.errors' in 'run_test'
+      // CHECK-NOTES: :[[@LINE-10]]:5: note: 'run_test' writes 'stats.errors' here
+      _exit(0);
+    }
+  }
+  while (wait(NULL) > 0) {
+  }
+  printf("%d runs, %d errors\n", stats.runs, stats.errors);
+}
+
+int local_before_fork(void) {
+  int done = 0;
+  char msg[64] = "";
+  pid_t p = fork();
+  if (p == 0) {
+    done = 1;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'done', which the parent reads after waiting
+    snprintf(msg, sizeof msg, "child %d", getpid());
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'msg[]', which the parent reads after waiting
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  puts(msg);
+  return done;
+}
+
+int heap_before_fork(void) {
+  int *buf = malloc(4 * sizeof(int));
+  pid_t p = fork();
+  if (p == 0) {
+    buf[0] = 42;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'buf[]', which the parent reads after waiting
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  return buf[0];
+}
+
+int private_mapping(void) {
+  int *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  pid_t p = fork();
+  if (p == 0) {
+    m[1] = 7;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'm[]', which the parent reads after waiting
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  return m[1];
+}
+
+static void fill(int *out, int v) { *out = v; }
+
+int through_out_parameter(void) {
+  int value = 0;
+  pid_t p = fork();
+  if (p == 0) {
+    fill(&value, 3);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'value' in 'fill', which the parent reads after waiting
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  return value;
+}
+
+static int print_summary(void) { return printf("%d failures\n", failures); }
+
+void read_in_parent_only_helper(void) {
+  if (fork() == 0) {
+    failures += 2;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'failures', which the parent reads after waiting
+    _exit(0);
+  }
+  wait(NULL);
+  print_summary();
+}
+
+// ---- Negatives -------------------------------------------------------------
+
+int shared_mapping(void) {
+  int *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  pid_t p = fork();
+  if (p == 0) {
+    shared[0] = 1; // the right primitive
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  return shared[0];
+}
+
+struct board { int scores[8]; };
+static struct board *board;
+
+static void map_board(void) {
+  int flags = MAP_SHARED | MAP_ANONYMOUS;
+  board = mmap(NULL, sizeof *board, PROT_READ | PROT_WRITE, flags, -1, 0);
+}
+
+int shared_through_global(void) {
+  map_board();
+  if (fork() == 0) {
+    board->scores[0] = 9;
+    _exit(0);
+  }
+  wait(NULL);
+  return board->scores[0];
+}
+
+int sysv_segment(int id) {
+  int *seg = shmat(id, NULL, 0);
+  if (fork() == 0) {
+    seg[0] = 5;
+    _exit(0);
+  }
+  wait(NULL);
+  return seg[0];
+}
+
+int unknown_memory(int *from_caller) {
+  if (fork() == 0) {
+    from_caller[0] = 5; // may be shared: the caller's memory is not known
+    _exit(0);
+  }
+  wait(NULL);
+  return from_caller[0];
+}
+
+void never_read_after_wait(void) {
+  if (fork() == 0) {
+    failures = 1;
+    _exit(failures);
+  }
+  wait(NULL);
+}
+
+int overwritten_before_read(void) {
+  if (fork() == 0) {
+    failures = 3;
+    _exit(0);
+  }
+  wait(NULL);
+  failures = 0;
+  return failures;
+}
+
+int read_before_wait_only(void) {
+  pid_t p = fork();
+  if (p == 0) {
+    failures = 4;
+    _exit(0);
+  }
+  int before = failures; // the parent's own value, before waiting
+  waitpid(p, NULL, 0);
+  return before;
+}
+
+void log_line(const char *msg) { printf("[%d:%d] %s\n", g_is_child, worker_id, msg); }
+
+void role_variables(int n) {
+  for (int i = 0; i < n; i++) {
+    if (fork() == 0) {
+      g_is_child = 1; // the child's own identity
+      worker_id = i;
+      log_line("started"); // read by a helper both processes call
+      _exit(0);
+    }
+  }
+  while (wait(NULL) > 0) {
+  }
+  log_line("all done");
+}
+
+int status_of_child(void) {
+  int status = 0;
+  pid_t p = fork();
+  if (p == 0)
+    _exit(3);
+  waitpid(p, &status, 0); // written by wait itself
+  return WEXITSTATUS(status);
+}
+
+static void *thread_body(void *arg) {
+  failures++; // threads share memory
+  return arg;
+}
+
+int threads_share_memory(void) {
+  pthread_t t;
+  pthread_create(&t, NULL, thread_body, NULL);
+  pthread_join(t, NULL);
+  return failures;
+}
+
+int vfork_is_not_this_check(void) {
+  pid_t p = vfork();
+  if (p == 0) {
+    failures = 1;
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  return failures;
+}
+
+int pipe_result(void) {
+  int fds[2];
+  int value = 0;
+  if (pipe(fds) != 0)
+    return -1;
+  pid_t p = fork();
+  if (p == 0) {
+    int v = 42; // a local of the child
+    write(fds[1], &v, sizeof v);
+    _exit(0);
+  }
+  read(fds[0], &value, sizeof value);
+  waitpid(p, NULL, 0);
+  return value;
+}
