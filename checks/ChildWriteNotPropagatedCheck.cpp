@@ -203,18 +203,24 @@ void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel 
            "the child created by '%0' writes '%1', which the parent reads after "
            "waiting; the child changes only its own copy of memory: share the "
            "value through a MAP_SHARED|MAP_ANONYMOUS mapping created before the "
-           "fork, a pipe, or the exit status")
+           "fork (with atomics or a process-shared lock if several processes "
+           "write), a pipe, or the exit status for a small integer")
           << Fork << Name;
-    else
+    const auto *CalleeMethod = dyn_cast_or_null<CXXMethodDecl>(W.Callee);
+    std::string Where = CalleeMethod && CalleeMethod->getParent()->isLambda()
+                            ? "a lambda"
+                            : W.Callee ? "'" + W.Callee->getNameAsString() + "'" : "";
+    if (W.Callee)
       diag(W.At->getBeginLoc(),
            "the child created by '%0' writes '%1' in %2, which the parent reads "
            "after waiting; the child changes only its own copy of memory: share "
            "the value through a MAP_SHARED|MAP_ANONYMOUS mapping created before "
-           "the fork, a pipe, or the exit status")
-          << Fork << Name << W.Callee;
+           "the fork (with atomics or a process-shared lock if several processes "
+           "write), a pipe, or the exit status for a small integer")
+          << Fork << Name << Where;
     if (W.InCallee)
       diag(W.InCallee->getBeginLoc(), "%0 writes '%1' here", DiagnosticIDs::Note)
-          << W.Callee << Name;
+          << Where << Name;
     diag(F.Site.Call->getBeginLoc(), "'%0' creates the child here", DiagnosticIDs::Note)
         << Fork;
     diag(Read->getBeginLoc(), "the parent reads its own, unchanged copy here",

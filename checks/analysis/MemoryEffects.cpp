@@ -262,16 +262,19 @@ void MemoryEffects::directReads(const Stmt *S, const ParentMap &PM,
     if (Cast->getCastKind() == CK_LValueToRValue) {
       Add(locationOf(Cast->getSubExpr()));
     } else if (Cast->getCastKind() == CK_ArrayToPointerDecay) {
-      // An array handed on is read, unless it is the destination of a
-      // write-through call (memcpy's first argument).
+      // An array handed to a function is read, unless it is the destination
+      // of a write-through call (memcpy's first argument). A decay that only
+      // feeds a subscript reads nothing by itself (q[0] = 0 writes).
       const Stmt *P = PM.getParentIgnoreParenImpCasts(const_cast<ImplicitCastExpr *>(Cast));
-      if (const auto *CE = dyn_cast_or_null<CallExpr>(P))
-        if (const FunctionDecl *Callee = CE->getDirectCallee()) {
-          int Arg = M.rules().writeThroughArg(ProcessModel::ruleName(Callee));
-          if (Arg >= 0 && unsigned(Arg) < CE->getNumArgs() &&
-              CE->getArg(Arg)->IgnoreParenImpCasts() == Cast->getSubExpr()->IgnoreParenImpCasts())
-            return;
-        }
+      const auto *CE = dyn_cast_or_null<CallExpr>(P);
+      if (!CE)
+        return;
+      if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+        int Arg = M.rules().writeThroughArg(ProcessModel::ruleName(Callee));
+        if (Arg >= 0 && unsigned(Arg) < CE->getNumArgs() &&
+            CE->getArg(Arg)->IgnoreParenImpCasts() == Cast->getSubExpr()->IgnoreParenImpCasts())
+          return;
+      }
       std::optional<MemLoc> L = locationOf(Cast->getSubExpr());
       if (L)
         L->Path += "[]";

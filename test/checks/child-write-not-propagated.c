@@ -21,7 +21,7 @@ int counter_in_child(void) {
   pid_t p = fork();
   if (p == 0) {
     failures++;
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'failures', which the parent reads after waiting; the child changes only its own copy of memory: share the value through a MAP_SHARED|MAP_ANONYMOUS mapping created before the fork, a pipe, or the exit status [procshare-child-write-not-propagated]
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'failures', which the parent reads after waiting; the child changes only its own copy of memory: share the value through a MAP_SHARED|MAP_ANONYMOUS mapping created before the fork (with atomics or a process-shared lock if several processes write), a pipe, or the exit status for a small integer [procshare-child-write-not-propagated]
     // CHECK-NOTES: :[[@LINE-2]]:5: warning: the child created by 'fork' writes 'failures'
     // CHECK-NOTES: :[[@LINE-5]]:13: note: 'fork' creates the child here
     // CHECK-NOTES: :[[@LINE+4]]:10: note: the parent reads its own, unchanged copy here
@@ -94,6 +94,18 @@ int heap_before_fork(void) {
   }
   waitpid(p, NULL, 0);
   return buf[0];
+}
+
+void heap_string_before_fork(void) {
+  char *report = malloc(128);
+  pid_t p = fork();
+  if (p == 0) {
+    snprintf(report, 128, "child %d done", getpid());
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'report[]', which the parent reads after waiting
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  puts(report);
 }
 
 int private_mapping(void) {
@@ -274,4 +286,18 @@ int pipe_result(void) {
   read(fds[0], &value, sizeof value);
   waitpid(p, NULL, 0);
   return value;
+}
+
+int buffer_reused(void) {
+  char line[32];
+  pid_t p = fork();
+  if (p == 0) {
+    snprintf(line, sizeof line, "child %d", getpid());
+    _exit(0);
+  }
+  wait(NULL);
+  line[0] = '\0'; // the parent reuses the buffer (cron's crontab -e)
+  if (fgets(line, sizeof line, stdin))
+    return line[0];
+  return 0;
 }
