@@ -43,26 +43,14 @@ struct ChildWrite {
 /// Reads inside functions the child calls too are that function using its
 /// own process's copy (a logging helper reading a worker id): they are no
 /// evidence that the parent expects the child's value.
-const Stmt *parentReadAfterWait(const ForkRegions &F, const CFG &G, const ParentMap &PM,
-                                MemoryEffects &ME, const MemLoc &Loc,
+const Stmt *parentReadAfterWait(ProcessModel &M, const ForkRegions &F, const CFG &G,
+                                const ParentMap &PM, MemoryEffects &ME, const MemLoc &Loc,
                                 const llvm::SmallPtrSetImpl<const FunctionDecl *> &ChildCallees) {
-  // Where the fork is.
-  const CFGBlock *Start = nullptr;
-  unsigned StartIndex = 0;
-  for (const CFGBlock *B : G) {
-    unsigned I = 0;
-    for (const CFGElement &E : *B) {
-      ++I;
-      if (auto CS = E.getAs<CFGStmt>(); CS && CS->getStmt() == F.Site.Call) {
-        Start = B;
-        StartIndex = I;
-      }
-    }
-  }
-  if (!Start)
+  std::optional<ProcessModel::CFGPosition> Fork = M.position(F.Function, F.Site.Call);
+  if (!Fork)
     return nullptr;
   llvm::BitVector Seen(G.getNumBlockIDs());
-  std::vector<std::pair<const CFGBlock *, unsigned>> Work{{Start, StartIndex}};
+  std::vector<std::pair<const CFGBlock *, unsigned>> Work{{Fork->Block, Fork->After}};
   llvm::SmallVector<MemLoc, 4> Locs;
   while (!Work.empty()) {
     auto [B, From] = Work.back();
@@ -191,7 +179,7 @@ void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel 
     if (!InBothProcesses(W.Loc) || ReportedAt.count(W.At) ||
         llvm::any_of(Reported, [&](const MemLoc &R) { return R.overlaps(W.Loc); }))
       continue;
-    const Stmt *Read = parentReadAfterWait(F, *G, *PM, ME, W.Loc, ChildCallees);
+    const Stmt *Read = parentReadAfterWait(M, F, *G, *PM, ME, W.Loc, ChildCallees);
     if (!Read)
       continue;
     Reported.push_back(W.Loc);

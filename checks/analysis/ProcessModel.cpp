@@ -32,6 +32,9 @@ struct ProcessModel::FunctionInfo {
 
   bool CallsCollected = false;
   std::vector<const CallExpr *> Calls;
+
+  bool PositionsBuilt = false;
+  llvm::DenseMap<const Stmt *, ProcessModel::CFGPosition> Positions;
 };
 
 namespace {
@@ -176,6 +179,29 @@ const CFG *ProcessModel::cfg(const FunctionDecl *FD) {
   return I.Graph.get();
 }
 
+std::optional<ProcessModel::CFGPosition>
+ProcessModel::position(const FunctionDecl *FD, const Stmt *S) {
+  const CFG *G = cfg(FD);
+  if (!G)
+    return std::nullopt;
+  FunctionInfo &I = info(FD);
+  if (!I.PositionsBuilt) {
+    I.PositionsBuilt = true;
+    for (const CFGBlock *B : *G) {
+      unsigned Index = 0;
+      for (const CFGElement &E : *B) {
+        ++Index;
+        if (auto CS = E.getAs<CFGStmt>())
+          I.Positions.try_emplace(CS->getStmt(), CFGPosition{B, Index});
+      }
+    }
+  }
+  auto It = I.Positions.find(S);
+  if (It == I.Positions.end())
+    return std::nullopt;
+  return It->second;
+}
+
 const ParentMap *ProcessModel::parents(const FunctionDecl *FD) {
   cfg(FD);
   return info(FD).Parents.get();
@@ -274,22 +300,8 @@ bool ProcessModel::returnEndsProcess(const FunctionDecl *FD, unsigned Depth) {
     const ParentMap *PM = parents(Site.Caller);
     if (!G || !PM)
       return false;
-    // The block and element of the call in the caller's CFG.
-    const Stmt *Tail = nullptr;
-    bool Found = false;
-    for (const CFGBlock *B : *G) {
-      unsigned Index = 0;
-      for (const CFGElement &E : *B) {
-        ++Index;
-        if (auto CS = E.getAs<CFGStmt>(); CS && CS->getStmt() == Site.Call) {
-          Found = true;
-          Tail = trivialTailFrom(*this, *PM, *B, Index);
-          break;
-        }
-      }
-      if (Found)
-        break;
-    }
+    std::optional<CFGPosition> Pos = position(Site.Caller, Site.Call);
+    const Stmt *Tail = Pos ? trivialTailFrom(*this, *PM, *Pos->Block, Pos->After) : nullptr;
     if (!Tail)
       return false;
     if (isa<ReturnStmt>(Tail) && !Site.Caller->isMain() &&

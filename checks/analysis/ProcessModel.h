@@ -122,6 +122,15 @@ public:
   /// a function for which the same holds) or by a call that ends the process.
   bool returnEndsProcess(const clang::FunctionDecl *FD, unsigned Depth = 0);
 
+  /// Where statement \p S sits in \p FD's CFG: its block and the index of
+  /// the element after it (an index built once per function).
+  struct CFGPosition {
+    const clang::CFGBlock *Block;
+    unsigned After;
+  };
+  std::optional<CFGPosition> position(const clang::FunctionDecl *FD,
+                                      const clang::Stmt *S);
+
   /// The CFG of \p FD's definition (null if it has no body or no CFG could
   /// be built), and its parent map.
   const clang::CFG *cfg(const clang::FunctionDecl *FD);
