@@ -9,6 +9,7 @@
 #include "checks/ProcshareModule.h"
 #include "checks/ChildWriteNotPropagatedCheck.h"
 #include "checks/MissingChildGuardCheck.h"
+#include "checks/UnlockedSharedRmwCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 
@@ -27,6 +28,11 @@ llvm::ArrayRef<CheckInfo> checkCatalog() {
        "returns to a caller that cannot tell it from the parent, loops back "
        "to the fork, or a fork that runs during static initialisation.",
        "checks/missing-child-guard.md"},
+      {"procshare-unlocked-shared-rmw",
+       "Finds read-modify-writes of memory shared between processes (++, --, "
+       "+=, x = x op y, test-then-set) made with neither a lock held nor an "
+       "atomic operation: another process's update can be lost.",
+       "checks/unlocked-shared-rmw.md"},
   };
   return Checks;
 }
@@ -38,6 +44,7 @@ public:
     Factories.registerCheck<ChildWriteNotPropagatedCheck>(
         "procshare-child-write-not-propagated");
     Factories.registerCheck<MissingChildGuardCheck>("procshare-missing-child-guard");
+    Factories.registerCheck<UnlockedSharedRmwCheck>("procshare-unlocked-shared-rmw");
   }
 };
 } // namespace

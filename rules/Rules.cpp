@@ -56,7 +56,8 @@ const std::vector<CategorySchema> &schemas() {
       {"lock",
        {{"kind", FieldType::String, {"acquire", "try_acquire", "release"}},
         {"lock_arg", FieldType::UInt},
-        {"unlock_if_arg", FieldType::Object}},
+        {"unlock_if_arg", FieldType::Object},
+        {"success", FieldType::String, {"zero", "nonzero"}}},
        {"kind"}},
       {"lock_types",
        {{"sharing", FieldType::String, {"private", "configurable", "shared"}}},
@@ -64,6 +65,7 @@ const std::vector<CategorySchema> &schemas() {
       {"write_through", {{"arg", FieldType::UInt}}, {"arg"}},
       {"mutating_methods", {}},
       {"private_alloc", {}},
+      {"lock_guards", {}},
       {"thread_start", {}},
       {"async_signal_safe", {}},
   };
@@ -304,6 +306,7 @@ private:
                  : K == "try_acquire" ? LockKind::TryAcquire
                                       : LockKind::Release;
         L.LockArg = E.value("lock_arg", 0u);
+        L.SuccessIsZero = E.value("success", std::string("zero")) == "zero";
         if (E.contains("unlock_if_arg")) {
           L.UnlockIfArg = E["unlock_if_arg"]["arg"].get<int>();
           L.UnlockFlag = E["unlock_if_arg"]["flag"].get<std::string>();
@@ -332,6 +335,7 @@ private:
           : Category == "thread_start" ? &R.ThreadStart
           : Category == "mutating_methods" ? &R.MutatingMethods
           : Category == "private_alloc" ? &R.PrivateAllocs
+          : Category == "lock_guards" ? &R.LockGuards
                                        : &R.AsyncSignalSafe;
       put(*Set, Name, Remove, Empty{});
     }
@@ -481,6 +485,8 @@ size_t Rules::size(llvm::StringRef Category) const {
     return MutatingMethods.size();
   if (Category == "private_alloc")
     return PrivateAllocs.size();
+  if (Category == "lock_guards")
+    return LockGuards.size();
   return 0;
 }
 

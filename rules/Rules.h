@@ -43,6 +43,9 @@ struct LockRule {
   /// a release; -1 when there is none.
   int UnlockIfArg = -1;
   std::string UnlockFlag;
+  /// For try_acquire: the result that means success (pthread's 0, or
+  /// std::mutex::try_lock's true).
+  bool SuccessIsZero = true;
 };
 
 enum class LockSharing { Private, Configurable, Shared };
@@ -105,6 +108,8 @@ public:
   const LockTypeRule *lockType(llvm::StringRef Name) const {
     return find(LockTypes, Name);
   }
+  /// An RAII class whose constructor takes a lock and destructor releases it.
+  bool isLockGuard(llvm::StringRef Name) const { return LockGuards.count(Name); }
 
   /// Number of entries, per category name; for tests and --dump-rules.
   size_t size(llvm::StringRef Category) const;
@@ -119,7 +124,7 @@ private:
   struct Empty {};
   llvm::StringMap<ForkRule> Forks;
   llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ThreadStart,
-      AsyncSignalSafe, MutatingMethods, PrivateAllocs;
+      AsyncSignalSafe, MutatingMethods, PrivateAllocs, LockGuards;
   llvm::StringMap<unsigned> WriteThrough;
   llvm::StringMap<SharedAllocRule> SharedAllocs;
   llvm::StringMap<LockRule> Locks;

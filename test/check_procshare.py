@@ -34,7 +34,7 @@ def filecheck(source, output, prefix, implicit, label):
     with tempfile.NamedTemporaryFile("w", suffix=".out", delete=False) as f:
         f.write(output)
         out_path = f.name
-    cmd = ["FileCheck", source, "-input-file=" + out_path, "-check-prefix=" + prefix]
+    cmd = ["FileCheck", source, "-input-file=" + out_path, "-check-prefixes=" + prefix]
     if implicit:
         cmd.append("-implicit-check-not={{" + implicit + "}}:")
     res = run(cmd)
@@ -59,6 +59,8 @@ def main():
     p.add_argument("--clangd", default="")
     p.add_argument("--frontends", default="cli,plugin,clangd")
     p.add_argument("--config", default="", help="extra CheckOptions as YAML")
+    p.add_argument("--extra-prefix", default="",
+                   help="also match lines with this prefix (checks of one RUN only)")
     p.add_argument("source")
     p.add_argument("check")
     a = p.parse_args(argv)
@@ -94,7 +96,8 @@ def main():
                 fe, res.returncode, " ".join(cmd), res.stderr))
             ok = False
             continue
-        ok &= filecheck(a.source, res.stdout, "CHECK-MESSAGES", "warning|error", fe)
+        prefixes = "CHECK-MESSAGES" + ("," + a.extra_prefix if a.extra_prefix else "")
+        ok &= filecheck(a.source, res.stdout, prefixes, "warning|error", fe)
         if has_notes and fe != "clangd":
             ok &= filecheck(a.source, res.stdout, "CHECK-NOTES", None, fe)
     sys.exit(0 if ok else 1)

@@ -85,7 +85,6 @@ std::string MemLoc::display() const {
   } else {
     Out = Var->getNameAsString();
   }
-  bool Deref = false;
   for (; I < Segs.size(); ++I) {
     const std::string &S = Segs[I];
     if (S == "*") {
@@ -96,15 +95,12 @@ std::string MemLoc::display() const {
         Out += "[]";
         ++I;
       } else {
-        Deref = true;
+        Out = "*" + Out; // what p points to
       }
     } else {
       Out += S;
     }
   }
-  // A pointee written through p is shown as p's element.
-  if (Deref)
-    Out += "[]";
   return Out;
 }
 
@@ -147,7 +143,10 @@ std::optional<MemLoc> MemoryEffects::locationOf(const Expr *E) const {
     return L;
   }
   if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+    // p[i] is an element behind p; arr[i] (a decayed array) already is.
     std::optional<MemLoc> L = pointeeOf(AS->getBase());
+    if (L && !L->Path.empty() && L->Path.back() == '*')
+      L->Path += "[]";
     return L;
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(E)) {

@@ -93,9 +93,12 @@ public:
 
   const MemorySummary &summary(const clang::FunctionDecl *FD);
 
-private:
+  /// \p L, a place in \p Callee's terms (its `this`, its parameters), as
+  /// seen by the caller of \p CE.
   std::optional<MemLoc> mapIntoCaller(const MemLoc &L, const clang::CallExpr *CE,
                                       const clang::FunctionDecl *Callee) const;
+
+private:
   bool keepInSummary(const MemLoc &L, const clang::FunctionDecl *FD) const;
 
   ProcessModel &M;

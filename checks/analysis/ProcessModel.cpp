@@ -6,6 +6,8 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/MacroInfo.h"
+#include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 using namespace clang;
@@ -172,6 +174,7 @@ const CFG *ProcessModel::cfg(const FunctionDecl *FD) {
       CFG::BuildOptions Opts;
       Opts.setAllAlwaysAdd();
       Opts.AddInitializers = true;
+      Opts.AddImplicitDtors = true; // lock guards release at scope end
       I.Graph = CFG::buildCFG(FD, FD->getBody(), &Ctx, Opts);
       I.Parents = std::make_unique<ParentMap>(FD->getBody());
     }
@@ -276,8 +279,40 @@ ProcessModel::callSites(const FunctionDecl *FD) {
 
 SharedMemory &ProcessModel::sharedMemory() {
   if (!Shared)
-    Shared = std::make_unique<SharedMemory>(*this, PP);
+    Shared = std::make_unique<SharedMemory>(*this);
   return *Shared;
+}
+
+LockSets &ProcessModel::lockSets() {
+  if (!Locks)
+    Locks = std::make_unique<LockSets>(*this);
+  return *Locks;
+}
+
+std::optional<int64_t> ProcessModel::macroValue(llvm::StringRef Name) const {
+  if (PP) {
+    const IdentifierTable &Table = PP->getIdentifierTable();
+    auto It = Table.find(Name);
+    if (It != Table.end() && It->second)
+      if (const MacroInfo *MI = PP->getMacroInfo(It->second))
+        if (MI->getNumTokens() == 1 && MI->tokens().front().is(tok::numeric_constant)) {
+          // getSpelling, not the token's literal data: tokens of a
+          // precompiled preamble (clangd) carry none.
+          bool Invalid = false;
+          std::string Spelling = PP->getSpelling(MI->tokens().front(), &Invalid);
+          uint64_t V;
+          if (!Invalid && !llvm::StringRef(Spelling).getAsInteger(0, V))
+            return int64_t(V);
+        }
+  }
+  static const std::pair<const char *, int64_t> Linux[] = {
+      {"MAP_SHARED", 0x01}, {"MAP_SHARED_VALIDATE", 0x03}, {"LOCK_UN", 8},
+      {"F_ULOCK", 0},       {"F_SETLK", 6},                {"F_SETLKW", 7},
+      {"F_UNLCK", 2}};
+  for (const auto &[N, V] : Linux)
+    if (Name == N)
+      return V;
+  return std::nullopt;
 }
 
 MemoryEffects &ProcessModel::memoryEffects() {
@@ -309,6 +344,29 @@ bool ProcessModel::returnEndsProcess(const FunctionDecl *FD, unsigned Depth) {
       return false;
   }
   return true;
+}
+
+bool ProcessModel::severalProcessesMayRun(const FunctionDecl *FD, const Stmt *S,
+                                          unsigned Depth) {
+  FD = definitionOf(FD);
+  if (!FD)
+    return true;
+  if (mayFork(FD)) {
+    RoleSet Roles = 0;
+    for (const ForkRegions &F : forks(FD))
+      Roles |= F.rolesOf(S);
+    if (Roles)
+      return Roles & (RoleChild | RoleParent);
+  }
+  if (FD->isExternallyVisible() || Depth > 4)
+    return true;
+  llvm::ArrayRef<CallSite> Sites = callSites(FD);
+  if (Sites.empty())
+    return true;
+  for (const CallSite &Site : Sites)
+    if (!Site.Caller || severalProcessesMayRun(Site.Caller, Site.Call, Depth + 1))
+      return true;
+  return false;
 }
 
 bool ProcessModel::mayFork(const FunctionDecl *FD) {

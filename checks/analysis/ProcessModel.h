@@ -9,6 +9,7 @@
 #ifndef PROCSHARE_CHECKS_ANALYSIS_PROCESSMODEL_H
 #define PROCSHARE_CHECKS_ANALYSIS_PROCESSMODEL_H
 
+#include "checks/analysis/LockSets.h"
 #include "checks/analysis/MemoryEffects.h"
 #include "checks/analysis/ProcessRegions.h"
 #include "checks/analysis/SharedMemory.h"
@@ -83,6 +84,15 @@ public:
   /// The calls written in \p FD's body (not in lambdas it defines), once.
   llvm::ArrayRef<const clang::CallExpr *> callsIn(const clang::FunctionDecl *FD);
 
+  /// Whether \p S in \p FD may run while several processes exist. In a
+  /// function that forks: when \p S runs in a child or in a parent that has
+  /// one (not before the first fork, not on the failure path). Elsewhere:
+  /// unless \p FD is internal to the translation unit and every call of it
+  /// is in code that runs in one process only. A function nobody here calls,
+  /// or one other files may call, may run in any process.
+  bool severalProcessesMayRun(const clang::FunctionDecl *FD, const clang::Stmt *S,
+                              unsigned Depth = 0);
+
   /// The fork sites of \p FD with their regions, computed once.
   const std::vector<ForkRegions> &forks(const clang::FunctionDecl *FD);
 
@@ -107,6 +117,14 @@ public:
 
   /// Shared-memory provenance, built on first use.
   SharedMemory &sharedMemory();
+  /// The value of a macro defined as one number (MAP_SHARED, LOCK_UN,
+  /// F_SETLKW...): from the preprocessor, or the Linux value of the flags the
+  /// default rules name when there is none.
+  std::optional<int64_t> macroValue(llvm::StringRef Name) const;
+
+  /// Lock sets, built on first use.
+  LockSets &lockSets();
+
   /// Lets the analyses read macro values (MAP_SHARED...); set by the checks.
   void setPreprocessor(const clang::Preprocessor *P) {
     if (!PP)
@@ -147,6 +165,7 @@ private:
   const clang::Preprocessor *PP = nullptr;
   std::unique_ptr<SharedMemory> Shared;
   std::unique_ptr<MemoryEffects> Effects;
+  std::unique_ptr<LockSets> Locks;
 };
 
 } // namespace procshare

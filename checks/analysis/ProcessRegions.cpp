@@ -887,31 +887,6 @@ private:
 
   // --- Edges ----------------------------------------------------------
 
-  const Expr *branchCondition(const CFGBlock &B) const {
-    const Stmt *T = B.getTerminatorStmt();
-    if (!T || B.succ_size() != 2)
-      return nullptr;
-    const Expr *Cond = nullptr;
-    if (const auto *If = dyn_cast<IfStmt>(T))
-      Cond = If->getCond();
-    else if (const auto *W = dyn_cast<WhileStmt>(T))
-      Cond = W->getCond();
-    else if (const auto *F = dyn_cast<ForStmt>(T))
-      Cond = F->getCond();
-    else if (const auto *D = dyn_cast<DoStmt>(T))
-      Cond = D->getCond();
-    else if (const auto *CO = dyn_cast<AbstractConditionalOperator>(T))
-      Cond = CO->getCond();
-    else if (const auto *BO = dyn_cast<BinaryOperator>(T))
-      Cond = BO->isLogicalOp() ? BO->getLHS() : nullptr;
-    if (!Cond)
-      return nullptr;
-    const auto *Logical = dyn_cast<BinaryOperator>(Cond->IgnoreParens());
-    if (Logical && Logical->isLogicalOp() && T != Logical)
-      return B.getLastCondition(); // the last operand, evaluated in this block
-    return Cond;
-  }
-
   RoleSet caseRoles(const SwitchStmt *SW, const Stmt *Label) const {
     RoleSet All = RolePre | RoleChild | RoleParent | RoleFailure;
     auto Range = [&](const CaseStmt *CS, int64_t &Lo, int64_t &Hi) {
@@ -1144,6 +1119,31 @@ private:
 };
 
 } // namespace
+
+const Expr *branchCondition(const CFGBlock &B) {
+  const Stmt *T = B.getTerminatorStmt();
+  if (!T || B.succ_size() != 2)
+    return nullptr;
+  const Expr *Cond = nullptr;
+  if (const auto *If = dyn_cast<IfStmt>(T))
+    Cond = If->getCond();
+  else if (const auto *W = dyn_cast<WhileStmt>(T))
+    Cond = W->getCond();
+  else if (const auto *F = dyn_cast<ForStmt>(T))
+    Cond = F->getCond();
+  else if (const auto *D = dyn_cast<DoStmt>(T))
+    Cond = D->getCond();
+  else if (const auto *CO = dyn_cast<AbstractConditionalOperator>(T))
+    Cond = CO->getCond();
+  else if (const auto *BO = dyn_cast<BinaryOperator>(T))
+    Cond = BO->isLogicalOp() ? BO->getLHS() : nullptr;
+  if (!Cond)
+    return nullptr;
+  const auto *Logical = dyn_cast<BinaryOperator>(Cond->IgnoreParens());
+  if (Logical && Logical->isLogicalOp() && T != Logical)
+    return B.getLastCondition(); // the last operand, evaluated in this block
+  return Cond;
+}
 
 const Stmt *trivialTailFrom(ProcessModel &M, const ParentMap &PM,
                             const CFGBlock &B, unsigned FromElement) {

@@ -133,6 +133,10 @@ PathEndings analyzePathEndings(ProcessModel &Model, const clang::FunctionDecl *F
 const clang::Stmt *trivialTailFrom(ProcessModel &M, const clang::ParentMap &PM,
                                    const clang::CFGBlock &B, unsigned FromElement);
 
+/// The condition a two-way branch at the end of \p B tests (for `a && b`,
+/// the operand evaluated in \p B); null for other blocks.
+const clang::Expr *branchCondition(const clang::CFGBlock &B);
+
 /// True when the value of \p E is not used (`fork();`, `(void)fork();`).
 bool isResultDiscarded(const clang::Expr *E, const clang::ParentMap &PM);
 

@@ -5,8 +5,6 @@
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
-#include "clang/Lex/MacroInfo.h"
-#include "clang/Lex/Preprocessor.h"
 
 using namespace clang;
 
@@ -41,8 +39,7 @@ public:
 
 } // namespace
 
-SharedMemory::SharedMemory(ProcessModel &M, const Preprocessor *PP)
-    : M(M), PP(PP) {}
+SharedMemory::SharedMemory(ProcessModel &M) : M(M) {}
 
 std::optional<int64_t> SharedMemory::constantValue(const Expr *E) {
   if (E->isValueDependent())
@@ -64,32 +61,6 @@ std::optional<int64_t> SharedMemory::constantValue(const Expr *E) {
   return std::nullopt;
 }
 
-/// The value of a flag macro such as MAP_SHARED: from the preprocessor when
-/// it is defined as a number, else the Linux value for the flags procshare
-/// knows.
-static std::optional<int64_t> macroValue(const Preprocessor *PP, StringRef Name) {
-  if (PP) {
-    const IdentifierTable &Table = PP->getIdentifierTable();
-    auto It = Table.find(Name);
-    if (It != Table.end() && It->second)
-      if (const MacroInfo *MI = PP->getMacroInfo(It->second))
-        if (MI->getNumTokens() == 1 && MI->tokens().front().is(tok::numeric_constant)) {
-          // getSpelling, not the token's literal data: tokens of a
-          // precompiled preamble (clangd) carry none.
-          bool Invalid = false;
-          std::string Spelling = PP->getSpelling(MI->tokens().front(), &Invalid);
-          uint64_t V;
-          if (!Invalid && !StringRef(Spelling).getAsInteger(0, V))
-            return int64_t(V);
-        }
-  }
-  if (Name == "MAP_SHARED")
-    return 0x01;
-  if (Name == "MAP_SHARED_VALIDATE")
-    return 0x03;
-  return std::nullopt;
-}
-
 Provenance SharedMemory::ofCall(const CallExpr *CE, const CallExpr **Source) {
   const FunctionDecl *Callee = CE->getDirectCallee();
   if (!Callee)
@@ -107,7 +78,7 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, const CallExpr **Source) {
     if (!Flags)
       return Provenance::Unknown;
     for (const std::string &F : Rule->SharedFlags)
-      if (std::optional<int64_t> V = macroValue(PP, F); V && *V && (*Flags & *V) == *V) {
+      if (std::optional<int64_t> V = M.macroValue(F); V && *V && (*Flags & *V) == *V) {
         if (Source)
           *Source = CE;
         return Provenance::Shared;
@@ -120,68 +91,75 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, const CallExpr **Source) {
   const FunctionDecl *Def = nullptr;
   if (!Callee->hasBody(Def) || !Def)
     return Provenance::Unknown;
-  auto [It, Inserted] = ReturnMemo.try_emplace(Def, Visit::InProgress, Provenance::Unknown);
-  if (!Inserted)
-    return It->second.second;
+  auto [It, Inserted] = ReturnMemo.try_emplace(Def);
+  if (!Inserted) { // done, or recursion: Unknown so far
+    if (Source && It->second.Source)
+      *Source = It->second.Source;
+    return It->second.P;
+  }
   ReturnCollector C;
   C.TraverseStmt(Def->getBody());
   std::optional<Provenance> P;
+  const CallExpr *From = nullptr;
   for (const Expr *V : C.Values)
     if (!isNull(V, M.context()))
-      P = combine(P, of(V, 0, Source));
-  Provenance Result = P.value_or(Provenance::Unknown);
-  ReturnMemo[Def] = {Visit::Done, Result};
-  return Result;
+      P = combine(P, of(V, 0, &From));
+  Memo Result{P.value_or(Provenance::Unknown), From};
+  ReturnMemo[Def] = Result;
+  if (Source && Result.Source)
+    *Source = Result.Source;
+  return Result.P;
 }
 
-Provenance SharedMemory::ofDecl(const ValueDecl *D) {
+Provenance SharedMemory::ofDecl(const ValueDecl *D, const CallExpr **Source) {
   D = cast<ValueDecl>(D->getCanonicalDecl());
-  auto [It, Inserted] = DeclMemo.try_emplace(D, Visit::InProgress, Provenance::Unknown);
-  if (!Inserted)
-    return It->second.second;
-  Provenance Result = Provenance::Unknown;
+  auto [It, Inserted] = DeclMemo.try_emplace(D);
+  if (!Inserted) { // done, or recursion: Unknown so far
+    if (Source && It->second.Source)
+      *Source = It->second.Source;
+    return It->second.P;
+  }
+  std::optional<Provenance> P;
+  const CallExpr *From = nullptr;
   if (const auto *PVD = dyn_cast<ParmVarDecl>(D)) {
     // Through parameters when every call in the translation unit passes
     // the same kind of memory.
     const auto *FD = dyn_cast<FunctionDecl>(PVD->getDeclContext());
     unsigned Index = PVD->getFunctionScopeIndex();
-    std::optional<Provenance> P;
     if (FD)
       for (const ProcessModel::CallSite &Site : M.callSites(FD))
         if (Index < Site.Call->getNumArgs())
-          P = combine(P, of(Site.Call->getArg(Index), 0, nullptr));
-    Result = P.value_or(Provenance::Unknown);
+          P = combine(P, of(Site.Call->getArg(Index), 0, &From));
   } else if (!M.index().AddressTaken.lookup(D)) {
     auto AIt = M.index().Assigned.find(D);
-    std::optional<Provenance> P;
     if (AIt != M.index().Assigned.end())
       for (const Expr *V : AIt->second)
         if (!isNull(V, M.context()))
-          P = combine(P, of(V, 0, nullptr));
-    Result = P.value_or(Provenance::Unknown);
+          P = combine(P, of(V, 0, &From));
   }
-  DeclMemo[D] = {Visit::Done, Result};
-  return Result;
+  Memo Result{P.value_or(Provenance::Unknown), From};
+  DeclMemo[D] = Result;
+  if (Source && Result.Source)
+    *Source = Result.Source;
+  return Result.P;
 }
 
-/// Where the object denoted by the lvalue \p E lives.
-static Provenance objectOf(SharedMemory &SM, const Expr *E,
-                           Provenance (*Pointer)(SharedMemory &, const Expr *)) {
+Provenance SharedMemory::ofObject(const Expr *E, const CallExpr **Source) {
   E = E->IgnoreParenImpCasts();
   if (isa<DeclRefExpr>(E))
     return Provenance::Private; // a named object of this process
   if (const auto *ME = dyn_cast<MemberExpr>(E))
-    return ME->isArrow() ? Pointer(SM, ME->getBase()) : objectOf(SM, ME->getBase(), Pointer);
+    return ME->isArrow() ? of(ME->getBase(), 0, Source) : ofObject(ME->getBase(), Source);
   if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
     const Expr *Base = AS->getBase()->IgnoreParens();
     if (const auto *Cast = dyn_cast<ImplicitCastExpr>(Base);
         Cast && Cast->getCastKind() == CK_ArrayToPointerDecay)
-      return objectOf(SM, Cast->getSubExpr(), Pointer);
-    return Pointer(SM, AS->getBase());
+      return ofObject(Cast->getSubExpr(), Source);
+    return of(AS->getBase(), 0, Source);
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(E))
     if (UO->getOpcode() == UO_Deref)
-      return Pointer(SM, UO->getSubExpr());
+      return of(UO->getSubExpr(), 0, Source);
   return Provenance::Unknown;
 }
 
@@ -189,10 +167,9 @@ Provenance SharedMemory::of(const Expr *E, unsigned Depth, const CallExpr **Sour
   if (!E || Depth > 16)
     return Provenance::Unknown;
   E = E->IgnoreParens();
-  auto Pointer = [](SharedMemory &SM, const Expr *P) { return SM.ofPointer(P); };
   if (const auto *Cast = dyn_cast<CastExpr>(E)) {
     if (Cast->getCastKind() == CK_ArrayToPointerDecay)
-      return objectOf(*this, Cast->getSubExpr(), Pointer);
+      return ofObject(Cast->getSubExpr(), Source);
     return of(Cast->getSubExpr(), Depth + 1, Source);
   }
   if (const auto *CE = dyn_cast<CallExpr>(E))
@@ -223,24 +200,19 @@ Provenance SharedMemory::of(const Expr *E, unsigned Depth, const CallExpr **Sour
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(E))
     if (UO->getOpcode() == UO_AddrOf)
-      return objectOf(*this, UO->getSubExpr(), Pointer);
+      return ofObject(UO->getSubExpr(), Source);
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
       if (VD->getType()->isArrayType())
         return Provenance::Private;
-      return ofDecl(VD);
+      return ofDecl(VD, Source);
     }
   if (const auto *ME = dyn_cast<MemberExpr>(E))
     if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-      return ofDecl(FD);
+      return ofDecl(FD, Source);
   return Provenance::Unknown;
 }
 
 Provenance SharedMemory::ofPointer(const Expr *E) { return of(E, 0, nullptr); }
-
-const CallExpr *SharedMemory::sharedSource(const Expr *E) {
-  const CallExpr *Source = nullptr;
-  return of(E, 0, &Source) == Provenance::Shared ? Source : nullptr;
-}
 
 } // namespace procshare

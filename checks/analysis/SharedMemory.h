@@ -18,10 +18,6 @@
 #include <optional>
 #include <vector>
 
-namespace clang {
-class Preprocessor;
-} // namespace clang
-
 namespace procshare {
 
 class ProcessModel;
@@ -34,16 +30,19 @@ enum class Provenance {
 
 class SharedMemory {
 public:
-  SharedMemory(ProcessModel &M, const clang::Preprocessor *PP);
+  explicit SharedMemory(ProcessModel &M);
 
   /// Where the memory a pointer-valued \p E points to comes from.
   Provenance ofPointer(const clang::Expr *E);
   /// Where the memory behind the pointer variable or field \p D comes from,
-  /// over every value assigned to it in the translation unit.
-  Provenance ofDecl(const clang::ValueDecl *D);
+  /// over every value assigned to it in the translation unit. \p Source, if
+  /// given, receives the allocation call that makes it shared.
+  Provenance ofDecl(const clang::ValueDecl *D, const clang::CallExpr **Source = nullptr);
 
-  /// The allocation call that makes \p E shared, for notes; null if none.
-  const clang::CallExpr *sharedSource(const clang::Expr *E);
+  /// Where the object the lvalue \p E denotes lives (`p->count`, `shm[i]`,
+  /// `*q`): a named variable is private; memory reached through a pointer is
+  /// where that pointer points.
+  Provenance ofObject(const clang::Expr *E, const clang::CallExpr **Source = nullptr);
 
   /// The integer value of \p E: a constant expression, or a variable whose
   /// only assigned value is one.
@@ -55,16 +54,19 @@ private:
   void buildIndex();
 
   ProcessModel &M;
-  const clang::Preprocessor *PP;
   bool Indexed = false;
   /// Every value assigned to a variable or a field in the translation unit.
   llvm::DenseMap<const clang::ValueDecl *, std::vector<const clang::Expr *>> Assigned;
   /// Variables and fields whose address is taken or that are assigned in a
   /// way the index does not see (through a pointer): their value is unknown.
   llvm::DenseMap<const clang::ValueDecl *, bool> Escapes;
-  enum class Visit : uint8_t { InProgress, Done };
-  llvm::DenseMap<const clang::ValueDecl *, std::pair<Visit, Provenance>> DeclMemo;
-  llvm::DenseMap<const clang::FunctionDecl *, std::pair<Visit, Provenance>> ReturnMemo;
+  /// A memoised answer and, when shared, the allocation call behind it.
+  struct Memo {
+    Provenance P = Provenance::Unknown;
+    const clang::CallExpr *Source = nullptr;
+  };
+  llvm::DenseMap<const clang::ValueDecl *, Memo> DeclMemo;
+  llvm::DenseMap<const clang::FunctionDecl *, Memo> ReturnMemo;
 };
 
 } // namespace procshare

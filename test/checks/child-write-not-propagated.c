@@ -101,7 +101,7 @@ void heap_string_before_fork(void) {
   pid_t p = fork();
   if (p == 0) {
     snprintf(report, 128, "child %d done", getpid());
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'report[]', which the parent reads after waiting
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes '*report', which the parent reads after waiting
     _exit(0);
   }
   waitpid(p, NULL, 0);

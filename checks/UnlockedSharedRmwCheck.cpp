@@ -1,0 +1,161 @@
+//===- UnlockedSharedRmwCheck.cpp - procshare-unlocked-shared-rmw ---------===//
+
+#include "checks/UnlockedSharedRmwCheck.h"
+
+#include "clang/AST/ParentMap.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace procshare {
+
+void UnlockedSharedRmwCheck::registerMatchers(MatchFinder *Finder) {
+  auto InFunction = forCallable(functionDecl().bind("function"));
+  Finder->addMatcher(
+      unaryOperator(hasAnyOperatorName("++", "--"), InFunction).bind("unary"), this);
+  Finder->addMatcher(binaryOperator(isAssignmentOperator(), InFunction).bind("assign"),
+                     this);
+  Finder->addMatcher(ifStmt(InFunction).bind("if"), this);
+}
+
+namespace {
+/// The places a condition loads.
+class ConditionReads : public RecursiveASTVisitor<ConditionReads> {
+public:
+  explicit ConditionReads(MemoryEffects &ME) : ME(ME) {}
+  std::vector<MemLoc> Locs;
+  bool VisitImplicitCastExpr(ImplicitCastExpr *Cast) {
+    if (Cast->getCastKind() == CK_LValueToRValue)
+      if (auto L = ME.locationOf(Cast->getSubExpr()))
+        Locs.push_back(*L);
+    return true;
+  }
+
+private:
+  MemoryEffects &ME;
+};
+} // namespace
+
+void UnlockedSharedRmwCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
+  if (!FD || FD->isDependentContext())
+    return;
+  ASTContext &Ctx = *Result.Context;
+  if (const auto *U = Result.Nodes.getNodeAs<UnaryOperator>("unary")) {
+    report(U, U->getSubExpr(), FD, false, Ctx);
+    return;
+  }
+  MemoryEffects &ME = model(Ctx).memoryEffects();
+  if (const auto *BO = Result.Nodes.getNodeAs<BinaryOperator>("assign")) {
+    if (BO->isCompoundAssignmentOp()) {
+      report(BO, BO->getLHS(), FD, false, Ctx);
+      return;
+    }
+    // x = x op y
+    const auto *Op = dyn_cast<BinaryOperator>(BO->getRHS()->IgnoreParenImpCasts());
+    if (!Op || !(Op->isAdditiveOp() || Op->isMultiplicativeOp() || Op->isBitwiseOp() ||
+                 Op->isShiftOp()))
+      return;
+    std::optional<MemLoc> Target = ME.locationOf(BO->getLHS());
+    if (!Target)
+      return;
+    for (const Expr *Operand : {Op->getLHS(), Op->getRHS()})
+      if (auto L = ME.locationOf(Operand); L && *L == *Target) {
+        report(BO, BO->getLHS(), FD, false, Ctx);
+        return;
+      }
+    return;
+  }
+  if (const auto *If = Result.Nodes.getNodeAs<IfStmt>("if")) {
+    // Test-then-set: the condition reads a place the branch then assigns.
+    if (!If->getCond())
+      return;
+    ConditionReads Reads(ME);
+    Reads.TraverseStmt(const_cast<Expr *>(If->getCond()));
+    if (Reads.Locs.empty())
+      return;
+    const Stmt *Then = If->getThen();
+    llvm::SmallVector<const Stmt *, 4> Stmts;
+    if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Then))
+      Stmts.append(CS->body_begin(), CS->body_end());
+    else if (Then)
+      Stmts.push_back(Then);
+    for (const Stmt *S : Stmts)
+      if (const auto *Set = dyn_cast<BinaryOperator>(S); Set && Set->getOpcode() == BO_Assign)
+        if (auto L = ME.locationOf(Set->getLHS());
+            L && llvm::is_contained(Reads.Locs, *L)) {
+          report(Set, Set->getLHS(), FD, true, Ctx);
+          return;
+        }
+  }
+}
+
+void UnlockedSharedRmwCheck::report(const Expr *Update, const Expr *Target,
+                                    const FunctionDecl *FD, bool TestThenSet,
+                                    ASTContext &Ctx) {
+  QualType T = Target->getType();
+  if (T->isAtomicType() || !T->isScalarType() || T.isConstQualified())
+    return;
+  ProcessModel &M = model(Ctx);
+  const CallExpr *Source = nullptr;
+  if (M.sharedMemory().ofObject(Target, &Source) != Provenance::Shared)
+    return;
+  if (!M.severalProcessesMayRun(FD, Update) || M.lockSets().anyHeldAt(FD, Update))
+    return;
+
+  const SourceManager &SM = Ctx.getSourceManager();
+  const LangOptions &LO = Ctx.getLangOpts();
+  std::optional<MemLoc> Loc = M.memoryEffects().locationOf(Target);
+  std::string Name =
+      Loc ? Loc->display()
+          : Lexer::getSourceText(CharSourceRange::getTokenRange(Target->getSourceRange()),
+                                 SM, LO)
+                .str();
+  {
+  auto D = diag(Update->getBeginLoc(),
+                "'%0' is in memory shared between processes and is updated by a "
+                "non-atomic %select{read-modify-write|test-then-set}1 with no lock "
+                "held, so another process's update can be lost; use "
+                "__atomic_fetch_add or a lock-free std::atomic/_Atomic in the "
+                "mapping, or hold a PTHREAD_PROCESS_SHARED mutex or a "
+                "process-shared semaphore")
+           << Name << TestThenSet;
+
+  // Fix-it: __atomic_fetch_add/_sub for ++, --, += and -= on an integer whose
+  // result is not used, outside macros.
+  const ParentMap *PM = M.parents(FD);
+  bool Add = false, Sub = false;
+  std::string Amount = "1";
+  if (const auto *U = dyn_cast<UnaryOperator>(Update)) {
+    Add = U->isIncrementOp();
+    Sub = U->isDecrementOp();
+  } else if (const auto *BO = dyn_cast<BinaryOperator>(Update)) {
+    Add = BO->getOpcode() == BO_AddAssign;
+    Sub = BO->getOpcode() == BO_SubAssign;
+    Amount = Lexer::getSourceText(
+                 CharSourceRange::getTokenRange(BO->getRHS()->getSourceRange()), SM, LO)
+                 .str();
+  }
+  if (!TestThenSet && (Add || Sub) && T->isIntegerType() && PM &&
+      isResultDiscarded(Update, *PM) && !Update->getBeginLoc().isMacroID() &&
+      !Update->getEndLoc().isMacroID() && !Amount.empty()) {
+    std::string Text =
+        Lexer::getSourceText(CharSourceRange::getTokenRange(Target->getSourceRange()), SM, LO)
+            .str();
+    // The target is an lvalue (a name, member, subscript, dereference or a
+    // parenthesised one): `&` binds to it as written.
+    std::string Address = "&" + Text;
+    D << FixItHint::CreateReplacement(
+        CharSourceRange::getTokenRange(Update->getSourceRange()),
+        std::string(Add ? "__atomic_fetch_add(" : "__atomic_fetch_sub(") + Address + ", " +
+            Amount + ", __ATOMIC_SEQ_CST)");
+  }
+  } // the warning is emitted here, before its note
+  if (Source)
+    diag(Source->getBeginLoc(), "the shared memory is mapped here", DiagnosticIDs::Note);
+}
+
+} // namespace procshare

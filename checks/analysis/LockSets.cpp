@@ -1,0 +1,435 @@
+//===- LockSets.cpp - Which locks are certainly held ----------------------===//
+
+#include "checks/analysis/LockSets.h"
+#include "checks/analysis/ProcessModel.h"
+
+#include "clang/AST/Attr.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include <deque>
+
+using namespace clang;
+
+namespace procshare {
+
+namespace {
+
+/// The pseudo-lock held on entry to a function its callers call with a lock
+/// held (or that requires a capability).
+MemLoc callerHeldLock() {
+  MemLoc L;
+  L.Path = "^held-by-caller";
+  return L;
+}
+
+bool contains(const LockSet &S, const MemLoc &L) {
+  return llvm::is_contained(S, L);
+}
+void add(LockSet &S, const MemLoc &L) {
+  if (!contains(S, L))
+    S.push_back(L);
+}
+bool remove(LockSet &S, const MemLoc &L) {
+  auto It = llvm::find(S, L);
+  if (It == S.end())
+    return false;
+  S.erase(It);
+  return true;
+}
+
+struct State {
+  bool Reached = false;
+  LockSet Held;     ///< certainly held (must: intersected at joins)
+  LockSet Released; ///< released here without being taken here (may)
+
+  bool join(const State &O) {
+    if (!O.Reached)
+      return false;
+    if (!Reached) {
+      *this = O;
+      return true;
+    }
+    bool Changed = false;
+    size_t Before = Held.size();
+    llvm::erase_if(Held, [&](const MemLoc &L) { return !contains(O.Held, L); });
+    Changed |= Held.size() != Before;
+    for (const MemLoc &L : O.Released)
+      if (!contains(Released, L)) {
+        Released.push_back(L);
+        Changed = true;
+      }
+    return Changed;
+  }
+};
+
+} // namespace
+
+struct LockSets::FunctionLocks {
+  bool Done = false;
+  llvm::DenseMap<const Stmt *, LockSet> At;
+  Effect Summary;
+  enum : uint8_t { Unknown, InProgress, Yes, No } EntryHeld = Unknown;
+};
+
+LockSets::LockSets(ProcessModel &M) : M(M) {}
+LockSets::~LockSets() = default;
+
+namespace {
+
+class LockDataflow {
+public:
+  LockDataflow(ProcessModel &M, LockSets &LS, const FunctionDecl *FD, const CFG &G)
+      : M(M), LS(LS), ME(M.memoryEffects()), FD(FD), G(G), In(G.getNumBlockIDs()) {}
+
+  void solve(bool EntryHeld) {
+    State Entry;
+    Entry.Reached = true;
+    if (EntryHeld)
+      Entry.Held.push_back(callerHeldLock());
+    In[G.getEntry().getBlockID()] = Entry;
+    std::deque<const CFGBlock *> Work{&G.getEntry()};
+    size_t Budget = 64 * (G.getNumBlockIDs() + 8);
+    while (!Work.empty() && Budget--) {
+      const CFGBlock *B = Work.front();
+      Work.pop_front();
+      State Out = In[B->getBlockID()];
+      for (const CFGElement &E : *B)
+        transfer(E, Out, nullptr);
+      unsigned I = 0;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+        const CFGBlock *S = Succ.getReachableBlock();
+        unsigned Index = I++;
+        if (S && In[S->getBlockID()].join(edge(*B, Out, Index)))
+          Work.push_back(S);
+      }
+    }
+  }
+
+  void record(llvm::DenseMap<const Stmt *, LockSet> &At) {
+    for (const CFGBlock *B : G) {
+      State S = In[B->getBlockID()];
+      if (!S.Reached)
+        continue;
+      for (const CFGElement &E : *B)
+        transfer(E, S, &At);
+    }
+  }
+
+  LockSets::Effect effect() const {
+    LockSets::Effect E;
+    const State &Exit = In[G.getExit().getBlockID()];
+    for (const MemLoc &L : Exit.Held)
+      if (!(L == callerHeldLock()))
+        E.Acquired.push_back(L);
+    E.Released = Exit.Released;
+    return E;
+  }
+
+private:
+  ProcessModel &M;
+  LockSets &LS;
+  MemoryEffects &ME;
+  const FunctionDecl *FD;
+  const CFG &G;
+  std::vector<State> In;
+
+  static void acquire(State &S, const MemLoc &L) { add(S.Held, L); }
+  static void release(State &S, const MemLoc &L) {
+    if (!remove(S.Held, L))
+      add(S.Released, L);
+  }
+
+  /// The lock a lock-rule call operates on: the object for a method, else
+  /// the lock argument (what it points to, or the variable for an fd).
+  std::optional<MemLoc> lockOperand(const CallExpr *CE, const LockRule *Rule) const {
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE)) {
+      const Expr *Obj = MC->getImplicitObjectArgument();
+      if (!Obj)
+        return std::nullopt;
+      const auto *Callee = dyn_cast<MemberExpr>(MC->getCallee()->IgnoreParens());
+      return Callee && Callee->isArrow() ? ME.pointeeOf(Obj) : ME.locationOf(Obj);
+    }
+    unsigned Index = Rule ? Rule->LockArg : 0;
+    if (CE->getNumArgs() == 0) {
+      // shm_lock()/shm_unlock(): a project's one global lock.
+      MemLoc Global;
+      Global.Path = "^argumentless-lock";
+      return Global;
+    }
+    if (Index >= CE->getNumArgs())
+      return std::nullopt;
+    const Expr *Arg = CE->getArg(Index);
+    return Arg->getType()->isPointerType() ? ME.pointeeOf(Arg) : ME.locationOf(Arg);
+  }
+
+  /// The locks named by a thread-safety attribute's arguments, in the
+  /// caller's terms; the object itself when it names none.
+  template <typename AttrT>
+  void capabilities(const CallExpr *CE, const FunctionDecl *Callee, const AttrT *A,
+                    llvm::SmallVectorImpl<MemLoc> &Out) const {
+    if (A->args_size() == 0) {
+      if (isa<CXXMethodDecl>(Callee))
+        if (auto L = ME.mapIntoCaller(MemLoc(), CE, Callee))
+          Out.push_back(*L);
+      return;
+    }
+    for (const Expr *Arg : A->args()) {
+      std::optional<MemLoc> L = Arg->getType()->isPointerType() ? ME.pointeeOf(Arg)
+                                                                : ME.locationOf(Arg);
+      if (L)
+        if (auto Mapped = ME.mapIntoCaller(*L, CE, Callee))
+          Out.push_back(*Mapped);
+    }
+  }
+
+  /// fcntl(fd, F_SETLK/F_SETLKW, &fl): the lock type assigned to fl.l_type
+  /// last before the call decides between taking and releasing.
+  std::optional<bool> fcntlLocks(const CallExpr *CE) const {
+    if (CE->getNumArgs() < 3)
+      return std::nullopt;
+    std::optional<int64_t> Cmd = M.sharedMemory().constantValue(CE->getArg(1));
+    if (!Cmd || (Cmd != M.macroValue("F_SETLK") && Cmd != M.macroValue("F_SETLKW")))
+      return std::nullopt;
+    std::optional<MemLoc> Lock = ME.pointeeOf(CE->getArg(2));
+    if (!Lock)
+      return true;
+    const SourceManager &SM = M.context().getSourceManager();
+    const Expr *LastType = nullptr;
+    SourceLocation LastLoc;
+    for (const CFGBlock *B : G)
+      for (const CFGElement &E : *B)
+        if (auto CS = E.getAs<CFGStmt>())
+          if (const auto *BO = dyn_cast<BinaryOperator>(CS->getStmt());
+              BO && BO->getOpcode() == BO_Assign &&
+              SM.isBeforeInTranslationUnit(BO->getBeginLoc(), CE->getBeginLoc()))
+            if (const auto *ME2 = dyn_cast<MemberExpr>(BO->getLHS()->IgnoreParenImpCasts());
+                ME2 && ME2->getMemberDecl()->getName() == "l_type")
+              if (auto Base = ME.locationOf(ME2->getBase()); Base && *Base == *Lock &&
+                  (!LastType || SM.isBeforeInTranslationUnit(LastLoc, BO->getBeginLoc()))) {
+                LastType = BO->getRHS();
+                LastLoc = BO->getBeginLoc();
+              }
+    if (!LastType)
+      return true; // cannot tell: taken, so as not to claim a race
+    std::optional<int64_t> Type = M.sharedMemory().constantValue(LastType);
+    return !(Type && Type == M.macroValue("F_UNLCK"));
+  }
+
+  void call(const CallExpr *CE, State &S) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    if (!Callee)
+      return;
+    std::string Name = ProcessModel::ruleName(Callee);
+    if (const LockRule *Rule = M.rules().lock(Name)) {
+      std::optional<MemLoc> L = lockOperand(CE, Rule);
+      if (!L)
+        return;
+      LockKind Kind = Rule->Kind;
+      if (Rule->UnlockIfArg >= 0 && unsigned(Rule->UnlockIfArg) < CE->getNumArgs()) {
+        std::optional<int64_t> V =
+            M.sharedMemory().constantValue(CE->getArg(Rule->UnlockIfArg));
+        std::optional<int64_t> Flag = M.macroValue(Rule->UnlockFlag);
+        if (V && Flag && (*Flag ? (*V & *Flag) == *Flag : *V == 0))
+          Kind = LockKind::Release;
+      }
+      if (Kind == LockKind::Acquire)
+        acquire(S, *L);
+      else if (Kind == LockKind::Release)
+        release(S, *L);
+      return; // try_acquire: on its success edge
+    }
+    if (Name == "fcntl") {
+      if (std::optional<bool> Takes = fcntlLocks(CE))
+        if (std::optional<MemLoc> L = ME.locationOf(CE->getArg(0)))
+          *Takes ? acquire(S, *L) : release(S, *L);
+      return;
+    }
+    llvm::SmallVector<MemLoc, 2> Caps;
+    if (const auto *A = Callee->getAttr<AcquireCapabilityAttr>()) {
+      capabilities(CE, Callee, A, Caps);
+      for (const MemLoc &L : Caps)
+        acquire(S, L);
+      return;
+    }
+    if (const auto *A = Callee->getAttr<ReleaseCapabilityAttr>()) {
+      capabilities(CE, Callee, A, Caps);
+      for (const MemLoc &L : Caps)
+        release(S, L);
+      return;
+    }
+    // A function of this translation unit: its net effect.
+    const FunctionDecl *Def = MemoryEffects::calleeWithBody(CE);
+    if (!Def || Def == FD)
+      return;
+    const LockSets::Effect &E = LS.effect(Def);
+    for (const MemLoc &L : E.Released)
+      if (auto Mapped = ME.mapIntoCaller(L, CE, Def))
+        release(S, *Mapped);
+    for (const MemLoc &L : E.Acquired)
+      if (auto Mapped = ME.mapIntoCaller(L, CE, Def))
+        acquire(S, *Mapped);
+  }
+
+  /// A variable initialised by a lock guard: std::lock_guard and the like,
+  /// or a class whose constructor takes a lock. The guard variable itself
+  /// stands for the lock until its destructor runs.
+  bool isGuard(const VarDecl *VD) const {
+    const Expr *Init = VD->getInit();
+    if (!Init)
+      return false;
+    const auto *CCE = dyn_cast<CXXConstructExpr>(Init->IgnoreImplicit());
+    if (!CCE || !CCE->getConstructor())
+      return false;
+    for (const Expr *Arg : CCE->arguments()) {
+      std::string T = Arg->getType().getUnqualifiedType().getAsString();
+      if (llvm::StringRef(T).contains("defer_lock_t") ||
+          llvm::StringRef(T).contains("try_to_lock_t"))
+        return false;
+    }
+    const CXXConstructorDecl *Ctor = CCE->getConstructor();
+    if (M.rules().isLockGuard(ProcessModel::ruleName(Ctor->getParent())))
+      return CCE->getNumArgs() > 0;
+    const FunctionDecl *Def = nullptr;
+    return Ctor->hasBody(Def) && Def && Def != FD &&
+           !LS.effect(Def).Acquired.empty();
+  }
+
+  void transfer(const CFGElement &E, State &S, llvm::DenseMap<const Stmt *, LockSet> *At) {
+    if (auto Dtor = E.getAs<CFGAutomaticObjDtor>()) {
+      MemLoc Guard;
+      Guard.Var = Dtor->getVarDecl()->getCanonicalDecl();
+      remove(S.Held, Guard);
+      return;
+    }
+    auto CS = E.getAs<CFGStmt>();
+    if (!CS)
+      return;
+    const Stmt *St = CS->getStmt();
+    if (At)
+      At->try_emplace(St, S.Held);
+    if (const auto *CE = dyn_cast<CallExpr>(St)) {
+      call(CE, S);
+      return;
+    }
+    if (const auto *DS = dyn_cast<DeclStmt>(St))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && isGuard(VD)) {
+          MemLoc Guard;
+          Guard.Var = VD->getCanonicalDecl();
+          acquire(S, Guard);
+        }
+  }
+
+  /// On the edge where a try-lock in the branch condition succeeded, its
+  /// lock is held.
+  State edge(const CFGBlock &B, const State &Out, unsigned Index) const {
+    State E = Out;
+    const Expr *Cond = branchCondition(B);
+    if (!Cond)
+      return E;
+    bool Negated = false;
+    const Expr *X = Cond->IgnoreParenCasts();
+    std::optional<int64_t> Compared; // `call == C` / `call != C`
+    bool Equal = true;
+    while (true) {
+      if (const auto *UO = dyn_cast<UnaryOperator>(X); UO && UO->getOpcode() == UO_LNot) {
+        Negated = !Negated;
+        X = UO->getSubExpr()->IgnoreParenCasts();
+        continue;
+      }
+      if (const auto *BO = dyn_cast<BinaryOperator>(X);
+          BO && (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE)) {
+        Compared = M.sharedMemory().constantValue(BO->getRHS());
+        Equal = BO->getOpcode() == BO_EQ;
+        X = BO->getLHS()->IgnoreParenCasts();
+        if (!Compared)
+          return E;
+      }
+      break;
+    }
+    const auto *CE = dyn_cast<CallExpr>(X);
+    const FunctionDecl *Callee = CE ? CE->getDirectCallee() : nullptr;
+    const LockRule *Rule = Callee ? M.rules().lock(ProcessModel::ruleName(Callee)) : nullptr;
+    if (!Rule || Rule->Kind != LockKind::TryAcquire)
+      return E;
+    // Which truth value of the condition means "the call succeeded".
+    bool SuccessTruth;
+    if (Compared) {
+      if (*Compared != 0)
+        return E; // `== EBUSY` says nothing certain about success
+      // call == 0 is true exactly when a zero-success call succeeded.
+      SuccessTruth = Equal == Rule->SuccessIsZero;
+    } else {
+      SuccessTruth = !Rule->SuccessIsZero; // plain truth: the result != 0
+    }
+    if (Negated)
+      SuccessTruth = !SuccessTruth;
+    if ((Index == 0) == SuccessTruth)
+      if (std::optional<MemLoc> L = lockOperand(CE, Rule))
+        add(E.Held, *L);
+    return E;
+  }
+};
+
+} // namespace
+
+bool LockSets::entryHeld(const FunctionDecl *FD, unsigned Depth) {
+  if (FD->hasAttr<RequiresCapabilityAttr>())
+    return true;
+  if (FD->isExternallyVisible() || Depth > 4)
+    return false;
+  auto &Slot = Functions[FD];
+  if (!Slot)
+    Slot = std::make_unique<FunctionLocks>();
+  if (Slot->EntryHeld == FunctionLocks::Yes)
+    return true;
+  if (Slot->EntryHeld != FunctionLocks::Unknown)
+    return false; // No, or recursion
+  Slot->EntryHeld = FunctionLocks::InProgress;
+  llvm::ArrayRef<ProcessModel::CallSite> Sites = M.callSites(FD);
+  bool Held = !Sites.empty();
+  for (const ProcessModel::CallSite &Site : Sites)
+    if (!Site.Caller || !anyHeldAt(Site.Caller, Site.Call)) {
+      Held = false;
+      break;
+    }
+  Functions[FD]->EntryHeld = Held ? FunctionLocks::Yes : FunctionLocks::No;
+  return Held;
+}
+
+LockSets::FunctionLocks &LockSets::analyze(const FunctionDecl *FD) {
+  auto &Slot = Functions[FD];
+  if (!Slot)
+    Slot = std::make_unique<FunctionLocks>();
+  if (Slot->Done)
+    return *Slot;
+  Slot->Done = true; // also guards recursion: what is known so far
+  FunctionLocks *Entry = Slot.get();
+  const CFG *G = M.cfg(FD);
+  if (!G)
+    return *Entry;
+  bool Held = entryHeld(FD, 0);
+  LockDataflow D(M, *this, FD, *G);
+  D.solve(Held);
+  D.record(Entry->At);
+  Entry->Summary = D.effect();
+  return *Entry;
+}
+
+const LockSets::Effect &LockSets::effect(const FunctionDecl *FD) {
+  return analyze(FD).Summary;
+}
+
+const LockSet *LockSets::heldAt(const FunctionDecl *FD, const Stmt *S) {
+  const FunctionDecl *Def = nullptr;
+  if (!FD->hasBody(Def) || !Def)
+    return nullptr;
+  FunctionLocks &F = analyze(Def);
+  auto It = F.At.find(S);
+  return It == F.At.end() ? nullptr : &It->second;
+}
+
+} // namespace procshare

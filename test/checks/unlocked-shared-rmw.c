@@ -1,0 +1,227 @@
+// RUN: %check_procshare %s procshare-unlocked-shared-rmw -- -std=gnu11 -D_GNU_SOURCE
+// Fix-its: __atomic_fetch_add/_sub when the result is unused.
+// RUN: not %procshare --quiet --checks='-*,procshare-unlocked-shared-rmw' %s -- -std=gnu11 -D_GNU_SOURCE | FileCheck %s --check-prefix=FIX
+// FIX: {{^}}      |   __atomic_fetch_add(&st->hits, 1, __ATOMIC_SEQ_CST)
+// FIX: {{^}}      |     __atomic_fetch_add(&*counter, 2, __ATOMIC_SEQ_CST)
+// FIX: {{^}}      |   __atomic_fetch_sub(&(*counter), 1, __ATOMIC_SEQ_CST)
+// FIX-NOT: __atomic_fetch_add(&a
+// FIX: {{^}}      |   __atomic_fetch_add(&s->misses, 1, __ATOMIC_SEQ_CST)
+// RUN: %check_procshare %s procshare-unlocked-shared-rmw --extra-prefix=CHECK-RULES --config="{CheckOptions: {RulesFile: '%S/Inputs/lock-rules.json'}}" -- -std=gnu11 -D_GNU_SOURCE -DWITH_RULES
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct stats {
+  long hits;
+  long misses;
+  int ready;
+  pthread_mutex_t lock;
+  pthread_spinlock_t spin;
+  pthread_rwlock_t rw;
+  sem_t sem;
+  _Atomic long atomic_hits;
+};
+
+static struct stats *st;      // a global assigned a shared mapping below
+static int *private_counter;  // malloc'd: process-private
+
+void *shm_alloc(size_t n);    // the project's allocator (rules: shared_alloc)
+void shm_lock(void);          // the project's lock wrapper (rules: lock)
+void shm_unlock(void);
+
+static void setup(void) {
+  st = mmap(NULL, sizeof *st, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  private_counter = malloc(sizeof *private_counter);
+  st->hits = 0; // single-process initialisation: setup() runs before the fork
+}
+
+// ---- Positives: provenance paths -------------------------------------------
+
+void through_global(void) {
+  st->hits++;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'st->hits' is in memory shared between processes and is updated by a non-atomic read-modify-write with no lock held, so another process's update can be lost; use __atomic_fetch_add or a lock-free std::atomic/_Atomic in the mapping, or hold a PTHREAD_PROCESS_SHARED mutex or a process-shared semaphore [procshare-unlocked-shared-rmw]
+  // CHECK-NOTES: :[[@LINE-2]]:3: warning: 'st->hits' is in memory shared
+  // CHECK-NOTES: :[[@LINE-11]]:8: note: the shared memory is mapped here
+}
+
+int child_updates(void) {
+  int *counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  *counter = 0; // before the fork: one process
+  pid_t p = fork();
+  if (p == 0) {
+    *counter += 2;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: '*counter' is in memory shared between processes and is updated by a non-atomic read-modify-write
+    _exit(0);
+  }
+  (*counter)--;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: '*counter' is in memory shared between processes
+  waitpid(p, NULL, 0);
+  return *counter;
+}
+
+void flags_in_variable(void) {
+  int flags = MAP_SHARED | MAP_ANONYMOUS;
+  long *a = mmap(NULL, 4096, PROT_READ | PROT_WRITE, flags, -1, 0);
+  a[3] = a[3] + 1;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'a[]' is in memory shared between processes
+}
+
+void sysv_and_arithmetic(int id) {
+  char *base = shmat(id, NULL, 0);
+  struct stats *s = (struct stats *)(base + 64);
+  s->misses += 1;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 's->misses' is in memory shared between processes
+}
+
+static struct stats *mapped(void) {
+  return mmap(NULL, sizeof(struct stats), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+              -1, 0);
+}
+
+static void bump(struct stats *s) { s->hits++; }
+// CHECK-MESSAGES: :[[@LINE-1]]:37: warning: 's->hits' is in memory shared between processes
+
+void through_return_and_parameter(void) {
+  struct stats *s = mapped();
+  bump(s);
+  bump(mapped());
+}
+
+struct holder { struct stats *shared; } holder;
+
+void through_field(void) {
+  holder.shared = mapped();
+}
+
+void uses_field(void) {
+  if (!holder.shared->ready)
+    holder.shared->ready = 1;
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'holder.shared->ready' is in memory shared between processes and is updated by a non-atomic test-then-set
+}
+
+#ifdef WITH_RULES
+void project_allocator(void) {
+  long *n = shm_alloc(sizeof *n);
+  (*n)++;
+  // CHECK-RULES: :[[@LINE-1]]:3: warning: '*n' is in memory shared between processes
+}
+
+void project_lock(void) {
+  shm_lock();
+  st->misses++; // held: the project's lock wrapper
+  shm_unlock();
+}
+#endif
+
+// ---- Negatives ---------------------------------------------------------------
+
+void private_memory(void) {
+  (*private_counter)++;
+  int *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  p[0]++;
+  static int local_static;
+  local_static++;
+}
+
+void atomics(void) {
+  st->atomic_hits++;
+  __atomic_fetch_add(&st->hits, 1, __ATOMIC_SEQ_CST);
+  __sync_fetch_and_add(&st->misses, 1);
+  atomic_fetch_add(&st->atomic_hits, 1);
+}
+
+void mutex(void) {
+  pthread_mutex_lock(&st->lock);
+  st->hits++;
+  pthread_mutex_unlock(&st->lock);
+}
+
+void mutex_trylock(void) {
+  if (pthread_mutex_trylock(&st->lock) == 0) {
+    st->hits++;
+    pthread_mutex_unlock(&st->lock);
+  }
+  if (pthread_mutex_trylock(&st->lock) != 0)
+    return;
+  st->misses--;
+  pthread_mutex_unlock(&st->lock);
+}
+
+void trylock_failure_branch(void) {
+  if (pthread_mutex_trylock(&st->lock)) {
+    st->hits++; // the lock was NOT taken here
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'st->hits' is in memory shared between processes
+    return;
+  }
+  pthread_mutex_unlock(&st->lock);
+}
+
+void after_unlock(void) {
+  pthread_mutex_lock(&st->lock);
+  st->hits++;
+  pthread_mutex_unlock(&st->lock);
+  st->misses++;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'st->misses' is in memory shared between processes
+}
+
+void rwlock_spin_sem(void) {
+  pthread_rwlock_wrlock(&st->rw);
+  st->hits++;
+  pthread_rwlock_unlock(&st->rw);
+  pthread_spin_lock(&st->spin);
+  st->hits++;
+  pthread_spin_unlock(&st->spin);
+  sem_wait(&st->sem);
+  st->hits++;
+  sem_post(&st->sem);
+}
+
+void file_locks(int fd) {
+  flock(fd, LOCK_EX);
+  st->hits++;
+  flock(fd, LOCK_UN);
+  lockf(fd, F_LOCK, 0);
+  st->hits++;
+  lockf(fd, F_ULOCK, 0);
+  struct flock fl = {0};
+  fl.l_type = F_WRLCK;
+  fcntl(fd, F_SETLKW, &fl);
+  st->hits++;
+  fl.l_type = F_UNLCK;
+  fcntl(fd, F_SETLK, &fl);
+  st->misses++;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'st->misses' is in memory shared between processes
+}
+
+static void lock_stats(void) { pthread_mutex_lock(&st->lock); }
+static void unlock_stats(void) { pthread_mutex_unlock(&st->lock); }
+
+void lock_wrappers_in_this_file(void) {
+  lock_stats();
+  st->hits++;
+  unlock_stats();
+}
+
+static void count_locked(void) { st->hits++; } // every caller holds the lock
+
+void caller_holds_lock(void) {
+  pthread_mutex_lock(&st->lock);
+  count_locked();
+  pthread_mutex_unlock(&st->lock);
+}
+
+void init_before_fork(void) {
+  long *n = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  *n += 10; // only one process exists yet
+  if (fork() == 0)
+    _exit(0);
+  wait(NULL);
+}
