@@ -103,6 +103,10 @@ void UnlockedSharedRmwCheck::report(const Expr *Update, const Expr *Target,
   const CallExpr *Source = nullptr;
   if (M.sharedMemory().ofObject(Target, &Source) != Provenance::Shared)
     return;
+  // A file mapped MAP_SHARED may only be persisted (memcached's restartable
+  // cache): shared between processes only when this code forks.
+  if (M.sharedMemory().isFileBackedMapping(Source) && !M.translationUnitForks())
+    return;
   if (!M.severalProcessesMayRun(FD, Update) || M.lockSets().anyHeldAt(FD, Update))
     return;
 

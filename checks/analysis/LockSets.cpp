@@ -68,9 +68,12 @@ struct State {
 } // namespace
 
 struct LockSets::FunctionLocks {
-  bool Done = false;
-  llvm::DenseMap<const Stmt *, LockSet> At;
+  /// The net effect does not depend on what callers hold: computed from an
+  /// empty entry, apart from (and before) the held sets, which do.
+  bool EffectDone = false;
   Effect Summary;
+  bool AtDone = false;
+  llvm::DenseMap<const Stmt *, LockSet> At;
   enum : uint8_t { Unknown, InProgress, Yes, No } EntryHeld = Unknown;
 };
 
@@ -136,7 +139,10 @@ private:
   const CFG &G;
   std::vector<State> In;
 
-  static void acquire(State &S, const MemLoc &L) { add(S.Held, L); }
+  static void acquire(State &S, const MemLoc &L) {
+    add(S.Held, L);
+    remove(S.Released, L); // released earlier on this path, taken back since
+  }
   static void release(State &S, const MemLoc &L) {
     if (!remove(S.Held, L))
       add(S.Released, L);
@@ -404,22 +410,20 @@ LockSets::FunctionLocks &LockSets::analyze(const FunctionDecl *FD) {
   auto &Slot = Functions[FD];
   if (!Slot)
     Slot = std::make_unique<FunctionLocks>();
-  if (Slot->Done)
-    return *Slot;
-  Slot->Done = true; // also guards recursion: what is known so far
-  FunctionLocks *Entry = Slot.get();
-  const CFG *G = M.cfg(FD);
-  if (!G)
-    return *Entry;
-  bool Held = entryHeld(FD, 0);
-  LockDataflow D(M, *this, FD, *G);
-  D.solve(Held);
-  D.record(Entry->At);
-  Entry->Summary = D.effect();
-  return *Entry;
+  return *Slot;
 }
 
 const LockSets::Effect &LockSets::effect(const FunctionDecl *FD) {
+  FunctionLocks &F = analyze(FD);
+  if (!F.EffectDone) {
+    F.EffectDone = true; // also guards recursion: no effect known so far
+    if (const CFG *G = M.cfg(FD)) {
+      LockDataflow D(M, *this, FD, *G);
+      D.solve(/*EntryHeld=*/false);
+      Effect E = D.effect();
+      analyze(FD).Summary = std::move(E);
+    }
+  }
   return analyze(FD).Summary;
 }
 
@@ -427,9 +431,21 @@ const LockSet *LockSets::heldAt(const FunctionDecl *FD, const Stmt *S) {
   const FunctionDecl *Def = nullptr;
   if (!FD->hasBody(Def) || !Def)
     return nullptr;
-  FunctionLocks &F = analyze(Def);
-  auto It = F.At.find(S);
-  return It == F.At.end() ? nullptr : &It->second;
+  FunctionLocks *F = &analyze(Def);
+  if (!F->AtDone) {
+    F->AtDone = true;
+    if (const CFG *G = M.cfg(Def)) {
+      bool Held = entryHeld(Def, 0);
+      LockDataflow D(M, *this, Def, *G);
+      D.solve(Held);
+      llvm::DenseMap<const Stmt *, LockSet> At;
+      D.record(At);
+      F = &analyze(Def);
+      F->At = std::move(At);
+    }
+  }
+  auto It = F->At.find(S);
+  return It == F->At.end() ? nullptr : &It->second;
 }
 
 } // namespace procshare

@@ -48,7 +48,9 @@ public:
   /// What a call to \p FD does to the caller's locks, in the callee's terms.
   struct Effect {
     LockSet Acquired; ///< held at every return, not held at entry
-    LockSet Released; ///< released on some path without being taken there
+    /// Released on some path (without being taken there first) and not
+    /// taken back before returning.
+    LockSet Released;
   };
   const Effect &effect(const clang::FunctionDecl *FD);
 

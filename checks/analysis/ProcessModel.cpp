@@ -306,7 +306,8 @@ std::optional<int64_t> ProcessModel::macroValue(llvm::StringRef Name) const {
         }
   }
   static const std::pair<const char *, int64_t> Linux[] = {
-      {"MAP_SHARED", 0x01}, {"MAP_SHARED_VALIDATE", 0x03}, {"LOCK_UN", 8},
+      {"MAP_SHARED", 0x01}, {"MAP_SHARED_VALIDATE", 0x03}, {"MAP_ANONYMOUS", 0x20},
+      {"LOCK_UN", 8},
       {"F_ULOCK", 0},       {"F_SETLK", 6},                {"F_SETLKW", 7},
       {"F_UNLCK", 2}};
   for (const auto &[N, V] : Linux)
@@ -344,6 +345,19 @@ bool ProcessModel::returnEndsProcess(const FunctionDecl *FD, unsigned Depth) {
       return false;
   }
   return true;
+}
+
+bool ProcessModel::translationUnitForks() {
+  if (!TUForks) {
+    bool Forks = false;
+    for (const auto &[Callee, Sites] : index().Calls)
+      if (Callee && !Sites.empty() && R->fork(ruleName(Callee))) {
+        Forks = true;
+        break;
+      }
+    TUForks = Forks;
+  }
+  return *TUForks;
 }
 
 bool ProcessModel::severalProcessesMayRun(const FunctionDecl *FD, const Stmt *S,

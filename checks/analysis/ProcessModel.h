@@ -93,6 +93,10 @@ public:
   bool severalProcessesMayRun(const clang::FunctionDecl *FD, const clang::Stmt *S,
                               unsigned Depth = 0);
 
+  /// True when some code of this translation unit calls a fork-like
+  /// function of the rules.
+  bool translationUnitForks();
+
   /// The fork sites of \p FD with their regions, computed once.
   const std::vector<ForkRegions> &forks(const clang::FunctionDecl *FD);
 
@@ -166,6 +170,7 @@ private:
   std::unique_ptr<SharedMemory> Shared;
   std::unique_ptr<MemoryEffects> Effects;
   std::unique_ptr<LockSets> Locks;
+  std::optional<bool> TUForks;
 };
 
 } // namespace procshare

@@ -215,4 +215,15 @@ Provenance SharedMemory::of(const Expr *E, unsigned Depth, const CallExpr **Sour
 
 Provenance SharedMemory::ofPointer(const Expr *E) { return of(E, 0, nullptr); }
 
+bool SharedMemory::isFileBackedMapping(const CallExpr *Source) {
+  const FunctionDecl *Callee = Source ? Source->getDirectCallee() : nullptr;
+  const SharedAllocRule *Rule =
+      Callee ? M.rules().sharedAlloc(ProcessModel::ruleName(Callee)) : nullptr;
+  if (!Rule || Rule->FlagsArg < 0 || unsigned(Rule->FlagsArg) >= Source->getNumArgs())
+    return false;
+  std::optional<int64_t> Flags = constantValue(Source->getArg(Rule->FlagsArg));
+  std::optional<int64_t> Anonymous = M.macroValue("MAP_ANONYMOUS");
+  return Flags && Anonymous && !(*Flags & *Anonymous);
+}
+
 } // namespace procshare

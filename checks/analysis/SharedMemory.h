@@ -44,6 +44,11 @@ public:
   /// where that pointer points.
   Provenance ofObject(const clang::Expr *E, const clang::CallExpr **Source = nullptr);
 
+  /// True when \p Source maps a file (mmap with MAP_SHARED but not
+  /// MAP_ANONYMOUS): shared with the processes that map the same file, or
+  /// only persisted to it.
+  bool isFileBackedMapping(const clang::CallExpr *Source);
+
   /// The integer value of \p E: a constant expression, or a variable whose
   /// only assigned value is one.
   std::optional<int64_t> constantValue(const clang::Expr *E);

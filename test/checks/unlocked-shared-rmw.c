@@ -218,6 +218,31 @@ void caller_holds_lock(void) {
   pthread_mutex_unlock(&st->lock);
 }
 
+// nginx's ngx_http_file_cache_delete: called with the lock held, it drops
+// the lock around slow work and takes it back.
+static void delete_entry(long size) {
+  st->hits -= size;
+  pthread_mutex_unlock(&st->lock);
+  usleep(10);
+  pthread_mutex_lock(&st->lock);
+  st->misses--;
+}
+
+void expire(void) {
+  pthread_mutex_lock(&st->lock);
+  for (int i = 0; i < 3; i++) {
+    delete_entry(i);
+    st->misses++; // still held: delete_entry took it back
+  }
+  pthread_mutex_unlock(&st->lock);
+}
+
+void file_mapping(int fd) {
+  long *persisted = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  persisted[0]++; // this file forks, so other processes may share the mapping
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'persisted[]' is in memory shared between processes
+}
+
 void init_before_fork(void) {
   long *n = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   *n += 10; // only one process exists yet
