@@ -3,9 +3,11 @@
  *   ./dev.sh demo                         (or)
  *   build/procshare examples/worker_pool.c -- -std=c11
  */
+#define _GNU_SOURCE /* MAP_ANONYMOUS */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,9 +15,13 @@
 
 static int jobs_done;        /* each process has its own copy after fork() */
 static pid_t workers[NWORKERS];
+static long *shared_jobs;    /* in a shared mapping: every process sees it */
 
 static void do_job(int id) {
   jobs_done++;
+  /* Bug: several processes update the shared counter with no lock and no
+   * atomic operation; increments get lost. */
+  (*shared_jobs)++;
   printf("worker %d did a job\n", id);
 }
 
@@ -73,6 +79,8 @@ static pid_t spawn(void) {
 
 int main(int argc, char **argv) {
   char *hook[] = {"true", NULL};
+  shared_jobs = mmap(NULL, sizeof *shared_jobs, PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   start_workers();
   run_hook(hook);
   report_async("started");
