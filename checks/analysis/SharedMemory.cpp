@@ -91,57 +91,39 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, const CallExpr **Source) {
   const FunctionDecl *Def = nullptr;
   if (!Callee->hasBody(Def) || !Def)
     return Provenance::Unknown;
-  auto [It, Inserted] = ReturnMemo.try_emplace(Def);
-  if (!Inserted) { // done, or recursion: Unknown so far
-    if (Source && It->second.Source)
-      *Source = It->second.Source;
-    return It->second.P;
-  }
-  ReturnCollector C;
-  C.TraverseStmt(Def->getBody());
-  std::optional<Provenance> P;
-  const CallExpr *From = nullptr;
-  for (const Expr *V : C.Values)
-    if (!isNull(V, M.context()))
-      P = combine(P, of(V, 0, &From));
-  Memo Result{P.value_or(Provenance::Unknown), From};
-  ReturnMemo[Def] = Result;
-  if (Source && Result.Source)
-    *Source = Result.Source;
-  return Result.P;
+  return memoized(ReturnMemo, Def, Source, [&](const CallExpr *&From) {
+    ReturnCollector C;
+    C.TraverseStmt(Def->getBody());
+    std::optional<Provenance> P;
+    for (const Expr *V : C.Values)
+      if (!isNull(V, M.context()))
+        P = combine(P, of(V, 0, &From));
+    return P.value_or(Provenance::Unknown);
+  });
 }
 
 Provenance SharedMemory::ofDecl(const ValueDecl *D, const CallExpr **Source) {
   D = cast<ValueDecl>(D->getCanonicalDecl());
-  auto [It, Inserted] = DeclMemo.try_emplace(D);
-  if (!Inserted) { // done, or recursion: Unknown so far
-    if (Source && It->second.Source)
-      *Source = It->second.Source;
-    return It->second.P;
-  }
-  std::optional<Provenance> P;
-  const CallExpr *From = nullptr;
-  if (const auto *PVD = dyn_cast<ParmVarDecl>(D)) {
-    // Through parameters when every call in the translation unit passes
-    // the same kind of memory.
-    const auto *FD = dyn_cast<FunctionDecl>(PVD->getDeclContext());
-    unsigned Index = PVD->getFunctionScopeIndex();
-    if (FD)
-      for (const ProcessModel::CallSite &Site : M.callSites(FD))
-        if (Index < Site.Call->getNumArgs())
-          P = combine(P, of(Site.Call->getArg(Index), 0, &From));
-  } else if (!M.index().AddressTaken.lookup(D)) {
-    auto AIt = M.index().Assigned.find(D);
-    if (AIt != M.index().Assigned.end())
-      for (const Expr *V : AIt->second)
-        if (!isNull(V, M.context()))
-          P = combine(P, of(V, 0, &From));
-  }
-  Memo Result{P.value_or(Provenance::Unknown), From};
-  DeclMemo[D] = Result;
-  if (Source && Result.Source)
-    *Source = Result.Source;
-  return Result.P;
+  return memoized(DeclMemo, D, Source, [&](const CallExpr *&From) {
+    std::optional<Provenance> P;
+    if (const auto *PVD = dyn_cast<ParmVarDecl>(D)) {
+      // Through parameters when every call in the translation unit passes
+      // the same kind of memory.
+      const auto *FD = dyn_cast<FunctionDecl>(PVD->getDeclContext());
+      unsigned Index = PVD->getFunctionScopeIndex();
+      if (FD)
+        for (const ProcessModel::CallSite &Site : M.callSites(FD))
+          if (Index < Site.Call->getNumArgs())
+            P = combine(P, of(Site.Call->getArg(Index), 0, &From));
+    } else if (!M.index().AddressTaken.lookup(D)) {
+      auto AIt = M.index().Assigned.find(D);
+      if (AIt != M.index().Assigned.end())
+        for (const Expr *V : AIt->second)
+          if (!isNull(V, M.context()))
+            P = combine(P, of(V, 0, &From));
+    }
+    return P.value_or(Provenance::Unknown);
+  });
 }
 
 Provenance SharedMemory::ofObject(const Expr *E, const CallExpr **Source) {

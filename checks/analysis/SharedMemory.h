@@ -72,6 +72,24 @@ private:
   };
   llvm::DenseMap<const clang::ValueDecl *, Memo> DeclMemo;
   llvm::DenseMap<const clang::FunctionDecl *, Memo> ReturnMemo;
+
+  /// Answers from \p Memo, or computes once with \p Compute (which sets the
+  /// allocation call it found); during the computation (recursion) the
+  /// answer is Unknown.
+  template <typename KeyT, typename ComputeT>
+  Provenance memoized(llvm::DenseMap<KeyT, Memo> &Memos, KeyT Key,
+                      const clang::CallExpr **Source, ComputeT Compute) {
+    auto [It, Inserted] = Memos.try_emplace(Key);
+    if (Inserted) {
+      const clang::CallExpr *From = nullptr;
+      Provenance P = Compute(From);
+      Memos[Key] = Memo{P, From};
+    }
+    const Memo &Result = Memos[Key];
+    if (Source && Result.Source)
+      *Source = Result.Source;
+    return Result.P;
+  }
 };
 
 } // namespace procshare
