@@ -107,7 +107,16 @@ void UnlockedSharedRmwCheck::report(const Expr *Update, const Expr *Target,
   // cache): shared between processes only when this code forks.
   if (M.sharedMemory().isFileBackedMapping(Source) && !M.translationUnitForks())
     return;
-  if (!M.severalProcessesMayRun(FD, Update) || M.lockSets().anyHeldAt(FD, Update))
+  // Where several processes are known to run this code, any unlocked update
+  // races. Where that is only assumed (other files or function pointers call
+  // it), the callers may hold the lock by contract (httpd's socache and
+  // slotmem providers): report only in a file that takes locks itself, whose
+  // discipline this update escapes.
+  ProcessModel::ProcessContext Context = M.processContext(FD, Update);
+  if (Context == ProcessModel::ProcessContext::Single ||
+      (Context == ProcessModel::ProcessContext::Unknown && !M.translationUnitLocks()))
+    return;
+  if (M.lockSets().anyHeldAt(FD, Update))
     return;
 
   const SourceManager &SM = Ctx.getSourceManager();

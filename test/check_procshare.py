@@ -11,7 +11,8 @@ and each output must match the file's `CHECK-MESSAGES:` lines, with every
 warning and error matched (as clang-tidy's own check_clang_tidy.py does).
 `CHECK-NOTES:` lines, when present, must match in order among the warnings
 and notes (cli and plugin; clangd sends notes as related information); the
-warnings are already checked exhaustively by CHECK-MESSAGES. So a test passing here shows the
+warnings are already checked exhaustively by CHECK-MESSAGES. A file with no
+CHECK-MESSAGES (nor --extra-prefix) lines must produce no warning or error. So a test passing here shows the
 three front ends report the same findings on the same file.
 """
 import argparse
@@ -34,7 +35,8 @@ def filecheck(source, output, prefix, implicit, label):
     with tempfile.NamedTemporaryFile("w", suffix=".out", delete=False) as f:
         f.write(output)
         out_path = f.name
-    cmd = ["FileCheck", source, "-input-file=" + out_path, "-check-prefixes=" + prefix]
+    cmd = ["FileCheck", source, "-input-file=" + out_path, "-check-prefixes=" + prefix,
+           "--allow-unused-prefixes"]
     if implicit:
         cmd.append("-implicit-check-not={{" + implicit + "}}:")
     res = run(cmd)
@@ -97,6 +99,13 @@ def main():
             ok = False
             continue
         prefixes = "CHECK-MESSAGES" + ("," + a.extra_prefix if a.extra_prefix else "")
+        if not any(p + ":" in text for p in prefixes.split(",")):
+            # A run that expects no finding at all.
+            found = [l for l in res.stdout.splitlines() if "warning:" in l or "error:" in l]
+            if found:
+                sys.stderr.write("%s: expected no diagnostics, got:\n%s\n" % (fe, "\n".join(found)))
+                ok = False
+            continue
         ok &= filecheck(a.source, res.stdout, prefixes, "warning|error", fe)
         if has_notes and fe != "clangd":
             ok &= filecheck(a.source, res.stdout, "CHECK-NOTES", None, fe)

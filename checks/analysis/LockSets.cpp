@@ -385,8 +385,8 @@ private:
 bool LockSets::entryHeld(const FunctionDecl *FD, unsigned Depth) {
   if (FD->hasAttr<RequiresCapabilityAttr>())
     return true;
-  if (FD->isExternallyVisible() || Depth > 4)
-    return false;
+  if (FD->isExternallyVisible() || M.index().AddressTaken.lookup(FD) || Depth > 4)
+    return false; // callers this file cannot see
   auto &Slot = Functions[FD];
   if (!Slot)
     Slot = std::make_unique<FunctionLocks>();

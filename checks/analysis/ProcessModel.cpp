@@ -98,6 +98,19 @@ public:
         Index.AddressTaken[D] = true;
     return true;
   }
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    // A function used other than by a direct call: a pointer to it escapes
+    // (provider tables, callbacks), so its callers are not all visible.
+    if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+      if (!Callees.count(DRE))
+        Index.AddressTaken[definitionOf(FD)] = true;
+    return true;
+  }
+  bool TraverseCallExpr(CallExpr *CE) {
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(CE->getCallee()->IgnoreParenImpCasts()))
+      Callees.insert(DRE);
+    return RecursiveASTVisitor<TUIndexer>::TraverseCallExpr(CE);
+  }
   bool TraverseConstructorInitializer(CXXCtorInitializer *Init) {
     if (Init->isMemberInitializer() && Init->getInit())
       Index.Assigned[Init->getMember()->getCanonicalDecl()].push_back(Init->getInit());
@@ -117,6 +130,7 @@ private:
   }
   ProcessModel::TUIndex &Index;
   const FunctionDecl *Current = nullptr;
+  llvm::SmallPtrSet<const DeclRefExpr *, 16> Callees; // callee references of calls
 };
 } // namespace
 
@@ -324,8 +338,8 @@ MemoryEffects &ProcessModel::memoryEffects() {
 
 bool ProcessModel::returnEndsProcess(const FunctionDecl *FD, unsigned Depth) {
   FD = definitionOf(FD);
-  if (!FD || FD->isExternallyVisible() || Depth > 3)
-    return false;
+  if (!FD || FD->isExternallyVisible() || index().AddressTaken.lookup(FD) || Depth > 3)
+    return false; // callers this file cannot see
   llvm::ArrayRef<CallSite> Sites = callSites(FD);
   if (Sites.empty())
     return false;
@@ -360,27 +374,47 @@ bool ProcessModel::translationUnitForks() {
   return *TUForks;
 }
 
-bool ProcessModel::severalProcessesMayRun(const FunctionDecl *FD, const Stmt *S,
-                                          unsigned Depth) {
+ProcessModel::ProcessContext
+ProcessModel::processContext(const FunctionDecl *FD, const Stmt *S, unsigned Depth) {
   FD = definitionOf(FD);
   if (!FD)
-    return true;
+    return ProcessContext::Unknown;
   if (mayFork(FD)) {
     RoleSet Roles = 0;
     for (const ForkRegions &F : forks(FD))
       Roles |= F.rolesOf(S);
     if (Roles)
-      return Roles & (RoleChild | RoleParent);
+      return Roles & (RoleChild | RoleParent) ? ProcessContext::Several
+                                              : ProcessContext::Single;
   }
-  if (FD->isExternallyVisible() || Depth > 4)
-    return true;
+  if (Depth > 4)
+    return ProcessContext::Unknown;
   llvm::ArrayRef<CallSite> Sites = callSites(FD);
-  if (Sites.empty())
-    return true;
-  for (const CallSite &Site : Sites)
-    if (!Site.Caller || severalProcessesMayRun(Site.Caller, Site.Call, Depth + 1))
-      return true;
-  return false;
+  bool AllSingle = !Sites.empty();
+  for (const CallSite &Site : Sites) {
+    ProcessContext C = Site.Caller ? processContext(Site.Caller, Site.Call, Depth + 1)
+                                   : ProcessContext::Unknown;
+    if (C == ProcessContext::Several)
+      return ProcessContext::Several;
+    AllSingle &= C == ProcessContext::Single;
+  }
+  if (AllSingle && !FD->isExternallyVisible() && !index().AddressTaken.lookup(FD))
+    return ProcessContext::Single;
+  return ProcessContext::Unknown;
+}
+
+bool ProcessModel::translationUnitLocks() {
+  if (!TULocks) {
+    bool Locks = false;
+    for (const auto &[Callee, Sites] : index().Calls)
+      if (Callee && !Sites.empty())
+        if (const LockRule *L = R->lock(ruleName(Callee)); L && L->Kind != LockKind::Release) {
+          Locks = true;
+          break;
+        }
+    TULocks = Locks;
+  }
+  return *TULocks;
 }
 
 bool ProcessModel::mayFork(const FunctionDecl *FD) {

@@ -84,14 +84,23 @@ public:
   /// The calls written in \p FD's body (not in lambdas it defines), once.
   llvm::ArrayRef<const clang::CallExpr *> callsIn(const clang::FunctionDecl *FD);
 
-  /// Whether \p S in \p FD may run while several processes exist. In a
-  /// function that forks: when \p S runs in a child or in a parent that has
-  /// one (not before the first fork, not on the failure path). Elsewhere:
-  /// unless \p FD is internal to the translation unit and every call of it
-  /// is in code that runs in one process only. A function nobody here calls,
-  /// or one other files may call, may run in any process.
-  bool severalProcessesMayRun(const clang::FunctionDecl *FD, const clang::Stmt *S,
-                              unsigned Depth = 0);
+  /// Whether \p S in \p FD runs while several processes exist.
+  enum class ProcessContext {
+    Single,  ///< only one process: before the first fork, or only called so
+    Several, ///< known: in a fork region, or called from one in this file
+    Unknown, ///< other files or function pointers may call it from anywhere
+  };
+  /// In a function that forks: Several when \p S runs in a child or in a
+  /// parent that has one, Single before the first fork or on the failure
+  /// path. Elsewhere: Several when some call of \p FD in this file is in such
+  /// code, Single when \p FD is internal and every call of it is Single, and
+  /// Unknown otherwise.
+  ProcessContext processContext(const clang::FunctionDecl *FD, const clang::Stmt *S,
+                                unsigned Depth = 0);
+
+  /// True when code of this translation unit takes a lock (a call of a
+  /// rules lock function).
+  bool translationUnitLocks();
 
   /// True when some code of this translation unit calls a fork-like
   /// function of the rules.
@@ -170,7 +179,7 @@ private:
   std::unique_ptr<SharedMemory> Shared;
   std::unique_ptr<MemoryEffects> Effects;
   std::unique_ptr<LockSets> Locks;
-  std::optional<bool> TUForks;
+  std::optional<bool> TUForks, TULocks;
 };
 
 } // namespace procshare
