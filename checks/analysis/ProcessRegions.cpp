@@ -424,6 +424,14 @@ public:
       const CFGBlock *Branch = C.Target ? pureBranchFrom(*C.Target) : nullptr;
       return Branch && separatesChild(*Branch);
     });
+    // Shared code reached with a role flag, a variable holding different
+    // constants in the child and the parent (haproxy's `in_parent = 1` in the
+    // parent's branch), is shared on purpose: the program still tells the
+    // processes apart and routes them by the flag.
+    llvm::erase_if(Candidates, [&](const Candidate &C) {
+      return C.Target && C.E.K == ChildEscape::FallsIntoParent &&
+             hasRoleFlag(In[C.Target->getBlockID()]);
+    });
 
     // A child returning to the caller is only an escape when the parent
     // returns too; when the parent always exits (daemonization) only the
@@ -1017,6 +1025,15 @@ private:
       Cur = Cur->succ_begin()->getReachableBlock();
     }
     return nullptr;
+  }
+
+  static bool hasRoleFlag(const State &S) {
+    unsigned C = roleIndex(RoleChild), P = roleIndex(RoleParent);
+    for (const Holder &H : S.Holders)
+      if (H.K == Holder::Const && (H.Known & RoleChild) && (H.Known & RoleParent) &&
+          H.Values[C] != H.Values[P])
+        return true;
+    return false;
   }
 
   /// A block whose elements only evaluate side-effect-free expressions.

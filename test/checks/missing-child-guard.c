@@ -336,6 +336,25 @@ int start_workers(int n) {
   return 1;
 }
 
+// haproxy's master-worker start-up: both processes go on through shared
+// code on purpose, with a flag that says which one they are.
+void master_worker(int pidfd) {
+  int in_parent = 0;
+  pid_t p = fork();
+  if (p < 0)
+    exit(1);
+  if (p == 0) {
+    counter = 0; // the worker's set-up
+  } else {
+    in_parent = 1;
+    workers[0] = p;
+  }
+  close(pidfd); // in both, deliberately
+  if (in_parent)
+    exit(0);
+  counter++;
+}
+
 void spawn_not_fork(void) {
   system("true"); // runs no child code here
 }
