@@ -13,12 +13,10 @@ using namespace clang::ast_matchers;
 namespace procshare {
 
 void UnlockedSharedRmwCheck::registerMatchers(MatchFinder *Finder) {
-  auto InFunction = forCallable(functionDecl().bind("function"));
-  Finder->addMatcher(
-      unaryOperator(hasAnyOperatorName("++", "--"), InFunction).bind("unary"), this);
-  Finder->addMatcher(binaryOperator(isAssignmentOperator(), InFunction).bind("assign"),
-                     this);
-  Finder->addMatcher(ifStmt(InFunction).bind("if"), this);
+  // Function definitions, whose bodies the check walks itself: a matcher
+  // such as forCallable() on every update would build the parent map of the
+  // whole translation unit (80 MB for OpenSSH's ed25519.c).
+  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
 }
 
 namespace {
@@ -39,56 +37,84 @@ private:
 };
 } // namespace
 
+namespace {
+/// The updates of one function body: ++/--, assignments, and ifs (for
+/// test-then-set). Lambdas are functions of their own, matched separately.
+class UpdateCollector : public RecursiveASTVisitor<UpdateCollector> {
+public:
+  std::vector<const Stmt *> Updates;
+  bool VisitUnaryOperator(UnaryOperator *U) {
+    if (U->isIncrementDecrementOp())
+      Updates.push_back(U);
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *B) {
+    if (B->isAssignmentOp())
+      Updates.push_back(B);
+    return true;
+  }
+  bool VisitIfStmt(IfStmt *If) {
+    Updates.push_back(If);
+    return true;
+  }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+};
+} // namespace
+
 void UnlockedSharedRmwCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  if (!FD || FD->isDependentContext())
+  if (!FD || FD->isDependentContext() || !FD->hasBody())
     return;
   ASTContext &Ctx = *Result.Context;
-  if (const auto *U = Result.Nodes.getNodeAs<UnaryOperator>("unary")) {
-    report(U, U->getSubExpr(), FD, false, Ctx);
+  UpdateCollector Collector;
+  Collector.TraverseStmt(FD->getBody());
+  if (Collector.Updates.empty())
     return;
-  }
   MemoryEffects &ME = model(Ctx).memoryEffects();
-  if (const auto *BO = Result.Nodes.getNodeAs<BinaryOperator>("assign")) {
-    if (BO->isCompoundAssignmentOp()) {
-      report(BO, BO->getLHS(), FD, false, Ctx);
-      return;
+  for (const Stmt *S : Collector.Updates) {
+    if (const auto *U = dyn_cast<UnaryOperator>(S)) {
+      report(U, U->getSubExpr(), FD, false, Ctx);
+      continue;
     }
-    // x = x op y
-    const auto *Op = dyn_cast<BinaryOperator>(BO->getRHS()->IgnoreParenImpCasts());
-    if (!Op || !(Op->isAdditiveOp() || Op->isMultiplicativeOp() || Op->isBitwiseOp() ||
-                 Op->isShiftOp()))
-      return;
-    std::optional<MemLoc> Target = ME.locationOf(BO->getLHS());
-    if (!Target)
-      return;
-    for (const Expr *Operand : {Op->getLHS(), Op->getRHS()})
-      if (auto L = ME.locationOf(Operand); L && *L == *Target) {
+    if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+      if (BO->isCompoundAssignmentOp()) {
         report(BO, BO->getLHS(), FD, false, Ctx);
-        return;
+        continue;
       }
-    return;
-  }
-  if (const auto *If = Result.Nodes.getNodeAs<IfStmt>("if")) {
+      // x = x op y
+      const auto *Op = dyn_cast<BinaryOperator>(BO->getRHS()->IgnoreParenImpCasts());
+      if (!Op || !(Op->isAdditiveOp() || Op->isMultiplicativeOp() || Op->isBitwiseOp() ||
+                   Op->isShiftOp()))
+        continue;
+      std::optional<MemLoc> Target = ME.locationOf(BO->getLHS());
+      if (!Target)
+        continue;
+      for (const Expr *Operand : {Op->getLHS(), Op->getRHS()})
+        if (auto L = ME.locationOf(Operand); L && *L == *Target) {
+          report(BO, BO->getLHS(), FD, false, Ctx);
+          break;
+        }
+      continue;
+    }
     // Test-then-set: the condition reads a place the branch then assigns.
+    const auto *If = cast<IfStmt>(S);
     if (!If->getCond())
-      return;
+      continue;
     ConditionReads Reads(ME);
     Reads.TraverseStmt(const_cast<Expr *>(If->getCond()));
     if (Reads.Locs.empty())
-      return;
+      continue;
     const Stmt *Then = If->getThen();
     llvm::SmallVector<const Stmt *, 4> Stmts;
     if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Then))
       Stmts.append(CS->body_begin(), CS->body_end());
     else if (Then)
       Stmts.push_back(Then);
-    for (const Stmt *S : Stmts)
-      if (const auto *Set = dyn_cast<BinaryOperator>(S); Set && Set->getOpcode() == BO_Assign)
-        if (auto L = ME.locationOf(Set->getLHS());
-            L && llvm::is_contained(Reads.Locs, *L)) {
+    for (const Stmt *T : Stmts)
+      if (const auto *Set = dyn_cast<BinaryOperator>(T); Set && Set->getOpcode() == BO_Assign)
+        if (auto L = ME.locationOf(Set->getLHS()); L && llvm::is_contained(Reads.Locs, *L)) {
           report(Set, Set->getLHS(), FD, true, Ctx);
-          return;
+          break;
         }
   }
 }
