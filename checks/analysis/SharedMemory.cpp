@@ -111,10 +111,15 @@ Provenance SharedMemory::ofDecl(const ValueDecl *D, const CallExpr **Source) {
       // the same kind of memory.
       const auto *FD = dyn_cast<FunctionDecl>(PVD->getDeclContext());
       unsigned Index = PVD->getFunctionScopeIndex();
-      if (FD)
-        for (const ProcessModel::CallSite &Site : M.callSites(FD))
-          if (Index < Site.Call->getNumArgs())
-            P = combine(P, of(Site.Call->getArg(Index), 0, &From));
+      if (FD && !FD->isExternallyVisible() && !M.index().AddressTaken.lookup(FD))
+        for (const ProcessModel::CallSite &Site : M.callSites(FD)) {
+          if (Index >= Site.Call->getNumArgs())
+            continue;
+          Provenance Arg = of(Site.Call->getArg(Index), 0, &From);
+          // Every call must agree: a parameter is shared only when all
+          // callers pass shared memory.
+          P = !P || *P == Arg ? Arg : Provenance::Unknown;
+        }
     } else if (!M.index().AddressTaken.lookup(D)) {
       auto AIt = M.index().Assigned.find(D);
       if (AIt != M.index().Assigned.end())

@@ -95,6 +95,14 @@ void through_return_and_parameter(void) {
   bump(mapped());
 }
 
+static void bump_either(struct stats *s) { s->hits++; } // callers disagree
+
+void mixed_callers(void) {
+  struct stats local = {0};
+  bump_either(mapped());
+  bump_either(&local);
+}
+
 struct holder { struct stats *shared; } holder;
 
 void through_field(void) {
