@@ -456,38 +456,4 @@ std::string Rules::resolvePath(llvm::StringRef Option, llvm::StringRef MainFile)
   return std::string(Abs);
 }
 
-size_t Rules::size(llvm::StringRef Category) const {
-  if (Category == "fork")
-    return Forks.size();
-  if (Category == "exec")
-    return Exec.size();
-  if (Category == "terminate")
-    return Terminate.size();
-  if (Category == "exit")
-    return Exit.size();
-  if (Category == "wait")
-    return Wait.size();
-  if (Category == "spawn")
-    return Spawn.size();
-  if (Category == "shared_alloc")
-    return SharedAllocs.size();
-  if (Category == "lock")
-    return Locks.size();
-  if (Category == "lock_types")
-    return LockTypes.size();
-  if (Category == "thread_start")
-    return ThreadStart.size();
-  if (Category == "async_signal_safe")
-    return AsyncSignalSafe.size();
-  if (Category == "write_through")
-    return WriteThrough.size();
-  if (Category == "mutating_methods")
-    return MutatingMethods.size();
-  if (Category == "private_alloc")
-    return PrivateAllocs.size();
-  if (Category == "lock_guards")
-    return LockGuards.size();
-  return 0;
-}
-
 } // namespace procshare

@@ -111,9 +111,6 @@ public:
   /// An RAII class whose constructor takes a lock and destructor releases it.
   bool isLockGuard(llvm::StringRef Name) const { return LockGuards.count(Name); }
 
-  /// Number of entries, per category name; for tests and --dump-rules.
-  size_t size(llvm::StringRef Category) const;
-
 private:
   friend class RulesBuilder;
   template <typename T>
