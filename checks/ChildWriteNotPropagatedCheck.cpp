@@ -111,7 +111,7 @@ const Stmt *parentReadAfterWait(ProcessModel &M, const ForkRegions &F, const CFG
 } // namespace
 
 void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel &M) {
-  // vfork children share memory until exec (procshare-vfork-misuse's
+  // vfork children share memory until exec (the planned vfork-misuse's
   // concern); a child the analysis cannot tell apart has no region.
   if (F.Site.Rule.Vfork || !F.ChildIsolated)
     return;

@@ -174,7 +174,7 @@ void MissingChildGuardCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
   }
 
   case ChildEscape::ReturnsToCaller: {
-    // Children may return from main: that is procshare-exit-in-child's
+    // Children may return from main: that is the planned exit-in-child's
     // business. A function that hands the pid to its caller is a fork
     // wrapper: the caller branches on it.
     if (FD->isMain() || F.ReturnsPidToCaller || F.StoresPidForCaller)
