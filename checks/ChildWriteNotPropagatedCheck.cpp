@@ -38,20 +38,66 @@ struct ChildWrite {
   const FunctionDecl *Callee;
 };
 
+/// What a parent statement after the fork writes and reads (reads only when
+/// it runs after a wait), computed once per statement and shared by the
+/// search for every place the child writes.
+struct ParentEffects {
+  std::vector<MemLoc> Writes, Reads;
+};
+
+class ParentEffectCache {
+public:
+  ParentEffectCache(const ForkRegions &F, const ParentMap &PM, MemoryEffects &ME,
+                    const llvm::SmallPtrSetImpl<const FunctionDecl *> &ChildCallees)
+      : F(F), PM(PM), ME(ME), ChildCallees(ChildCallees) {}
+
+  const ParentEffects &of(const Stmt *S) {
+    auto [It, Inserted] = Cache.try_emplace(S);
+    if (!Inserted)
+      return It->second;
+    ParentEffects E;
+    const auto *Call = dyn_cast<CallExpr>(S);
+    const FunctionDecl *Callee = Call ? MemoryEffects::calleeWithBody(Call) : nullptr;
+    llvm::SmallVector<MemLoc, 4> Locs;
+    ME.directWrites(S, Locs);
+    E.Writes.assign(Locs.begin(), Locs.end());
+    if (Callee) {
+      std::vector<MemWrite> W;
+      ME.callWrites(Call, W);
+      for (const MemWrite &X : W)
+        E.Writes.push_back(X.Loc);
+    }
+    // Reads inside functions the child calls too are that function using its
+    // own process's copy (a logging helper reading a worker id): no evidence
+    // that the parent expects the child's value.
+    if (F.waitedRolesOf(S) & RoleParent) {
+      Locs.clear();
+      ME.directReads(S, PM, Locs);
+      E.Reads.assign(Locs.begin(), Locs.end());
+      if (Callee && !ChildCallees.count(Callee))
+        ME.callReads(Call, E.Reads);
+    }
+    It->second = std::move(E); // nothing above touches the cache
+    return It->second;
+  }
+
+private:
+  const ForkRegions &F;
+  const ParentMap &PM;
+  MemoryEffects &ME;
+  const llvm::SmallPtrSetImpl<const FunctionDecl *> &ChildCallees;
+  llvm::DenseMap<const Stmt *, ParentEffects> Cache;
+};
+
 /// The first statement on a parent path after the fork that reads \p Loc
 /// after waiting for the child, with no parent write of \p Loc before it.
-/// Reads inside functions the child calls too are that function using its
-/// own process's copy (a logging helper reading a worker id): they are no
-/// evidence that the parent expects the child's value.
 const Stmt *parentReadAfterWait(ProcessModel &M, const ForkRegions &F, const CFG &G,
-                                const ParentMap &PM, MemoryEffects &ME, const MemLoc &Loc,
-                                const llvm::SmallPtrSetImpl<const FunctionDecl *> &ChildCallees) {
+                                ParentEffectCache &Effects, const MemLoc &Loc) {
   std::optional<ProcessModel::CFGPosition> Fork = M.position(F.Function, F.Site.Call);
   if (!Fork)
     return nullptr;
   llvm::BitVector Seen(G.getNumBlockIDs());
   std::vector<std::pair<const CFGBlock *, unsigned>> Work{{Fork->Block, Fork->After}};
-  llvm::SmallVector<MemLoc, 4> Locs;
   while (!Work.empty()) {
     auto [B, From] = Work.back();
     Work.pop_back();
@@ -71,28 +117,11 @@ const Stmt *parentReadAfterWait(ProcessModel &M, const ForkRegions &F, const CFG
       }
       if (Roles & RoleChild)
         continue; // shared with an escaped child: not the parent's own view
-      const auto *Call = dyn_cast<CallExpr>(S);
-      const FunctionDecl *Callee = Call ? MemoryEffects::calleeWithBody(Call) : nullptr;
+      const ParentEffects &PE = Effects.of(S);
+      if (llvm::any_of(PE.Reads, [&](const MemLoc &R) { return R.overlaps(Loc); }))
+        return S;
       // A parent write after the fork replaces whatever it would read.
-      Locs.clear();
-      ME.directWrites(S, Locs);
-      std::vector<MemWrite> CallW;
-      if (Callee)
-        ME.callWrites(Call, CallW);
-      for (const MemWrite &W : CallW)
-        Locs.push_back(W.Loc);
-      bool Killed = llvm::any_of(Locs, [&](const MemLoc &W) { return W.covers(Loc); });
-      if (F.waitedRolesOf(S) & RoleParent) {
-        Locs.clear();
-        ME.directReads(S, PM, Locs);
-        std::vector<MemLoc> CallR;
-        if (Callee && !ChildCallees.count(Callee))
-          ME.callReads(Call, CallR);
-        Locs.append(CallR.begin(), CallR.end());
-        if (llvm::any_of(Locs, [&](const MemLoc &R) { return R.overlaps(Loc); }))
-          return S;
-      }
-      if (Killed) {
+      if (llvm::any_of(PE.Writes, [&](const MemLoc &W) { return W.covers(Loc); })) {
         PathGoesOn = false;
         break;
       }
@@ -175,11 +204,12 @@ void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel 
   // fields is one finding, at the call).
   std::vector<MemLoc> Reported;
   llvm::SmallPtrSet<const Stmt *, 8> ReportedAt;
+  ParentEffectCache Effects(F, *PM, ME, ChildCallees);
   for (const ChildWrite &W : Writes) {
     if (!InBothProcesses(W.Loc) || ReportedAt.count(W.At) ||
         llvm::any_of(Reported, [&](const MemLoc &R) { return R.overlaps(W.Loc); }))
       continue;
-    const Stmt *Read = parentReadAfterWait(M, F, *G, *PM, ME, W.Loc, ChildCallees);
+    const Stmt *Read = parentReadAfterWait(M, F, *G, Effects, W.Loc);
     if (!Read)
       continue;
     Reported.push_back(W.Loc);
