@@ -172,6 +172,8 @@ std::string ProcessModel::ruleName(const NamedDecl *D) {
   return Out;
 }
 
+// Each FunctionInfo lives on the heap, so a reference to it stays valid while
+// recursive queries add other functions to the map.
 ProcessModel::FunctionInfo &ProcessModel::info(const FunctionDecl *FD) {
   auto &Slot = Infos[definitionOf(FD)];
   if (!Slot)
@@ -443,13 +445,11 @@ const CallExpr *ProcessModel::firstForkReachedFrom(const FunctionDecl *FD) {
   if (!Found)
     for (const CallExpr *CE : Calls)
       if (const FunctionDecl *Callee = CE->getDirectCallee())
-        if (Callee->hasBody() && firstForkReachedFrom(Callee)) {
-          Found = firstForkReachedFrom(Callee);
-          break;
-        }
-  FunctionInfo &Again = info(FD); // the map may have grown
-  Again.ReachedFork = Found;
-  Again.MayForkState = FunctionInfo::Done;
+        if (Callee->hasBody())
+          if ((Found = firstForkReachedFrom(Callee)))
+            break;
+  I.ReachedFork = Found;
+  I.MayForkState = FunctionInfo::Done;
   return Found;
 }
 
@@ -486,18 +486,17 @@ bool ProcessModel::mayWait(const CallExpr *CE) {
   for (const CallExpr *Call : callsIn(FD))
     if ((Waits = mayWait(Call)))
       break;
-  FunctionInfo &Again = info(FD);
-  Again.MayWait = Waits;
-  Again.MayWaitState = FunctionInfo::Done;
+  I.MayWait = Waits;
+  I.MayWaitState = FunctionInfo::Done;
   return Waits;
 }
 
 const FunctionSummary &ProcessModel::summary(const FunctionDecl *FD) {
   FD = definitionOf(FD);
-  FunctionInfo *I = &info(FD);
-  if (I->SummaryState != FunctionInfo::NotStarted)
-    return I->Summary; // Done, or recursion: assume an ordinary function.
-  I->SummaryState = FunctionInfo::InProgress;
+  FunctionInfo &I = info(FD);
+  if (I.SummaryState != FunctionInfo::NotStarted)
+    return I.Summary; // Done, or recursion: assume an ordinary function.
+  I.SummaryState = FunctionInfo::InProgress;
   FunctionSummary S;
   const CFG *G = cfg(FD);
   const ParentMap *PM = parents(FD);
@@ -513,18 +512,17 @@ const FunctionSummary &ProcessModel::summary(const FunctionDecl *FD) {
           S.WrapperRule = F.Site.Rule; // the caller sees the same convention
         }
   }
-  I = &info(FD);
-  I->Summary = S;
-  I->SummaryState = FunctionInfo::Done;
-  return I->Summary;
+  I.Summary = S;
+  I.SummaryState = FunctionInfo::Done;
+  return I.Summary;
 }
 
 const std::vector<ForkRegions> &ProcessModel::forks(const FunctionDecl *FD) {
   FD = definitionOf(FD);
-  FunctionInfo *I = &info(FD);
-  if (I->ForksState != FunctionInfo::NotStarted)
-    return I->Forks;
-  I->ForksState = FunctionInfo::InProgress;
+  FunctionInfo &I = info(FD);
+  if (I.ForksState != FunctionInfo::NotStarted)
+    return I.Forks;
+  I.ForksState = FunctionInfo::InProgress;
   std::vector<ForkRegions> Result;
   const CFG *G = mayFork(FD) ? cfg(FD) : nullptr;
   const ParentMap *PM = parents(FD);
@@ -552,10 +550,9 @@ const std::vector<ForkRegions> &ProcessModel::forks(const FunctionDecl *FD) {
       return A.Site.Call->getBeginLoc() < B.Site.Call->getBeginLoc();
     });
   }
-  I = &info(FD);
-  I->Forks = std::move(Result);
-  I->ForksState = FunctionInfo::Done;
-  return I->Forks;
+  I.Forks = std::move(Result);
+  I.ForksState = FunctionInfo::Done;
+  return I.Forks;
 }
 
 } // namespace procshare
