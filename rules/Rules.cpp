@@ -60,8 +60,21 @@ const std::vector<CategorySchema> &schemas() {
         {"success", FieldType::String, {"zero", "nonzero"}}},
        {"kind"}},
       {"lock_types",
-       {{"sharing", FieldType::String, {"private", "configurable", "shared"}}},
+       {{"sharing", FieldType::String, {"private", "configurable", "shared"}},
+        {"remedy", FieldType::String}},
        {"sharing"}},
+      {"lock_init",
+       {{"lock_arg", FieldType::UInt},
+        {"attr_arg", FieldType::UInt},
+        {"pshared_arg", FieldType::UInt},
+        {"shared_value", FieldType::String}}},
+      {"lock_attr",
+       {{"kind", FieldType::String, {"init", "set_pshared"}},
+        {"attr_arg", FieldType::UInt},
+        {"pshared_arg", FieldType::UInt},
+        {"shared_value", FieldType::String}},
+       {"kind"}},
+      {"lock_use", {{"lock_arg", FieldType::UInt}}},
       {"write_through", {{"arg", FieldType::UInt}}, {"arg"}},
       {"mutating_methods", {}},
       {"private_alloc", {}},
@@ -313,6 +326,27 @@ private:
         }
       }
       put(R.Locks, Name, Remove, L);
+    } else if (Category == "lock_init") {
+      LockInitRule L;
+      if (E.is_object() && !Remove) {
+        L.LockArg = E.value("lock_arg", 0u);
+        L.AttrArg = E.contains("attr_arg") ? E["attr_arg"].get<int>() : -1;
+        L.PsharedArg = E.contains("pshared_arg") ? E["pshared_arg"].get<int>() : -1;
+        L.SharedValue = E.value("shared_value", std::string());
+      }
+      put(R.LockInits, Name, Remove, L);
+    } else if (Category == "lock_attr") {
+      LockAttrRule A;
+      if (E.is_object() && !Remove) {
+        A.SetsPshared = E["kind"].get<std::string>() == "set_pshared";
+        A.AttrArg = E.value("attr_arg", 0u);
+        A.PsharedArg = E.value("pshared_arg", 1u);
+        A.SharedValue = E.value("shared_value", std::string());
+      }
+      put(R.LockAttrs, Name, Remove, A);
+    } else if (Category == "lock_use") {
+      unsigned Arg = E.is_object() && E.contains("lock_arg") ? E["lock_arg"].get<unsigned>() : 0;
+      put(R.LockUses, Name, Remove, Arg);
     } else if (Category == "write_through") {
       unsigned Arg = E.is_object() && E.contains("arg") ? E["arg"].get<unsigned>() : 0;
       put(R.WriteThrough, Name, Remove, Arg);
@@ -323,6 +357,7 @@ private:
         T.Sharing = S == "private"        ? LockSharing::Private
                     : S == "configurable" ? LockSharing::Configurable
                                           : LockSharing::Shared;
+        T.Remedy = E.value("remedy", std::string());
       }
       put(R.LockTypes, Name, Remove, T);
     } else {

@@ -52,6 +52,30 @@ enum class LockSharing { Private, Configurable, Shared };
 
 struct LockTypeRule {
   LockSharing Sharing = LockSharing::Private;
+  /// What to use instead between processes, for messages.
+  std::string Remedy;
+};
+
+/// A function that initialises a lock object and decides whether it works
+/// between processes: through an attribute object (pthread_mutex_init) or a
+/// pshared argument (sem_init, pthread_spin_init). With neither, the lock is
+/// process-private.
+struct LockInitRule {
+  unsigned LockArg = 0;
+  int AttrArg = -1;    ///< the attribute object; NULL means defaults
+  int PsharedArg = -1; ///< the pshared flag
+  /// The constant that means "process-shared" (PTHREAD_PROCESS_SHARED);
+  /// empty: any nonzero value (sem_init).
+  std::string SharedValue;
+};
+
+/// A function on a lock attribute object: one that (re)initialises it to
+/// the process-private default, or one that sets its pshared attribute.
+struct LockAttrRule {
+  bool SetsPshared = false;
+  unsigned AttrArg = 0;
+  unsigned PsharedArg = 1;
+  std::string SharedValue; ///< as in LockInitRule
 };
 
 class Rules {
@@ -108,6 +132,18 @@ public:
   const LockTypeRule *lockType(llvm::StringRef Name) const {
     return find(LockTypes, Name);
   }
+  const LockInitRule *lockInit(llvm::StringRef Name) const {
+    return find(LockInits, Name);
+  }
+  const LockAttrRule *lockAttr(llvm::StringRef Name) const {
+    return find(LockAttrs, Name);
+  }
+  /// A call that uses a synchronisation object without taking it
+  /// (pthread_cond_wait, pthread_barrier_wait): the index of that argument.
+  int lockUseArg(llvm::StringRef Name) const {
+    auto It = LockUses.find(Name);
+    return It == LockUses.end() ? -1 : int(It->second);
+  }
   /// An RAII class whose constructor takes a lock and destructor releases it.
   bool isLockGuard(llvm::StringRef Name) const { return LockGuards.count(Name); }
 
@@ -122,7 +158,9 @@ private:
   llvm::StringMap<ForkRule> Forks;
   llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ThreadStart,
       AsyncSignalSafe, MutatingMethods, PrivateAllocs, LockGuards;
-  llvm::StringMap<unsigned> WriteThrough;
+  llvm::StringMap<unsigned> WriteThrough, LockUses;
+  llvm::StringMap<LockInitRule> LockInits;
+  llvm::StringMap<LockAttrRule> LockAttrs;
   llvm::StringMap<SharedAllocRule> SharedAllocs;
   llvm::StringMap<LockRule> Locks;
   llvm::StringMap<LockTypeRule> LockTypes;

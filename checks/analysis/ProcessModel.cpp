@@ -65,7 +65,7 @@ public:
 /// Builds the TUIndex in one walk.
 class TUIndexer : public RecursiveASTVisitor<TUIndexer> {
 public:
-  explicit TUIndexer(ProcessModel::TUIndex &Index) : Index(Index) {}
+  TUIndexer(ProcessModel::TUIndex &Index, const Rules &R) : Index(Index), R(R) {}
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool TraverseDecl(Decl *D) {
     const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
@@ -87,9 +87,39 @@ public:
     return true;
   }
   bool VisitBinaryOperator(BinaryOperator *BO) {
-    if (BO->getOpcode() == BO_Assign)
+    if (BO->getOpcode() == BO_Assign) {
       if (const ValueDecl *D = assignedDecl(BO->getLHS()))
         Index.Assigned[D].push_back(BO->getRHS());
+      if (BO->getLHS()->getType()->isRecordType())
+        Index.AggregateAssignments.push_back({BO, Current});
+    }
+    return true;
+  }
+  bool VisitCXXConstructExpr(CXXConstructExpr *CCE) {
+    const CXXConstructorDecl *Ctor = CCE->getConstructor();
+    if (!Ctor)
+      return true;
+    auto [Th, NewCtor] = StartsThread.try_emplace(Ctor, false);
+    if (NewCtor)
+      Th->second = R.isThreadStart(ProcessModel::ruleName(Ctor));
+    if (Th->second)
+      Index.ThreadConstructions.push_back(CCE);
+    auto [It, New] = IsGuard.try_emplace(Ctor->getParent(), false);
+    if (New)
+      It->second = R.isLockGuard(ProcessModel::ruleName(Ctor->getParent()));
+    if (It->second && CCE->getNumArgs() > 0)
+      Index.LockGuards.push_back({CCE, Current});
+    return true;
+  }
+  bool VisitCXXNewExpr(CXXNewExpr *New) {
+    if (New->getNumPlacementArgs() > 0)
+      Index.PlacementNews.push_back({New, Current});
+    return true;
+  }
+  bool VisitExplicitCastExpr(ExplicitCastExpr *Cast) {
+    if (const auto *PT = Cast->getType()->getAs<PointerType>())
+      if (PT->getPointeeType()->getAsCXXRecordDecl())
+        Index.ClassPointerCasts.push_back({Cast, Current});
     return true;
   }
   bool VisitUnaryOperator(UnaryOperator *UO) {
@@ -129,6 +159,9 @@ private:
     return nullptr;
   }
   ProcessModel::TUIndex &Index;
+  const Rules &R;
+  llvm::DenseMap<const CXXRecordDecl *, bool> IsGuard;
+  llvm::DenseMap<const CXXConstructorDecl *, bool> StartsThread;
   const FunctionDecl *Current = nullptr;
   llvm::SmallPtrSet<const DeclRefExpr *, 16> Callees; // callee references of calls
 };
@@ -275,7 +308,7 @@ CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM) {
 const ProcessModel::TUIndex &ProcessModel::index() {
   if (!Index) {
     Index = std::make_unique<TUIndex>();
-    TUIndexer Indexer(*Index);
+    TUIndexer Indexer(*Index, *R);
     // The traversal scope: the whole translation unit for clang-tidy, the
     // main file's declarations in clangd.
     for (Decl *D : Ctx.getTraversalScope())
@@ -297,6 +330,12 @@ SharedMemory &ProcessModel::sharedMemory() {
   if (!Shared)
     Shared = std::make_unique<SharedMemory>(*this);
   return *Shared;
+}
+
+LockObjects &ProcessModel::lockObjects() {
+  if (!LockObjs)
+    LockObjs = std::make_unique<LockObjects>(*this);
+  return *LockObjs;
 }
 
 LockSets &ProcessModel::lockSets() {
@@ -325,7 +364,7 @@ std::optional<int64_t> ProcessModel::macroValue(llvm::StringRef Name) const {
       {"MAP_SHARED", 0x01}, {"MAP_SHARED_VALIDATE", 0x03}, {"MAP_ANONYMOUS", 0x20},
       {"LOCK_UN", 8},
       {"F_ULOCK", 0},       {"F_SETLK", 6},                {"F_SETLKW", 7},
-      {"F_UNLCK", 2}};
+      {"F_UNLCK", 2},       {"PTHREAD_PROCESS_PRIVATE", 0}, {"PTHREAD_PROCESS_SHARED", 1}};
   for (const auto &[N, V] : Linux)
     if (Name == N)
       return V;

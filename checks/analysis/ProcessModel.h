@@ -9,6 +9,7 @@
 #ifndef PROCSHARE_CHECKS_ANALYSIS_PROCESSMODEL_H
 #define PROCSHARE_CHECKS_ANALYSIS_PROCESSMODEL_H
 
+#include "checks/analysis/LockObjects.h"
 #include "checks/analysis/LockSets.h"
 #include "checks/analysis/MemoryEffects.h"
 #include "checks/analysis/ProcessRegions.h"
@@ -16,6 +17,7 @@
 #include "rules/Rules.h"
 #include "clang/AST/ASTContext.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include <memory>
 #include <vector>
 
@@ -122,6 +124,21 @@ public:
     llvm::DenseMap<const clang::FunctionDecl *, std::vector<CallSite>> Calls;
     llvm::DenseMap<const clang::ValueDecl *, std::vector<const clang::Expr *>> Assigned;
     llvm::DenseMap<const clang::ValueDecl *, bool> AddressTaken;
+    /// Constructions that start a thread (rules: thread_start, such as
+    /// std::thread::thread).
+    std::vector<const clang::CXXConstructExpr *> ThreadConstructions;
+    /// Constructions of the rules' lock guards (`std::lock_guard g(m)`).
+    std::vector<std::pair<const clang::CXXConstructExpr *, const clang::FunctionDecl *>>
+        LockGuards;
+    /// Placement news (`new (shm) T`), and the function they are in.
+    std::vector<std::pair<const clang::CXXNewExpr *, const clang::FunctionDecl *>>
+        PlacementNews;
+    /// Explicit casts to a pointer to a class (`(S *)mmap(...)`).
+    std::vector<std::pair<const clang::ExplicitCastExpr *, const clang::FunctionDecl *>>
+        ClassPointerCasts;
+    /// Assignments of whole structs or unions (`shm->m = m0`).
+    std::vector<std::pair<const clang::BinaryOperator *, const clang::FunctionDecl *>>
+        AggregateAssignments;
   };
   const TUIndex &index();
 
@@ -137,6 +154,8 @@ public:
 
   /// Lock sets, built on first use.
   LockSets &lockSets();
+  /// Lock objects: their types, initialisations and uses, built on first use.
+  LockObjects &lockObjects();
 
   /// Lets the analyses read macro values (MAP_SHARED...); set by the checks.
   void setPreprocessor(const clang::Preprocessor *P) {
@@ -179,6 +198,7 @@ private:
   std::unique_ptr<SharedMemory> Shared;
   std::unique_ptr<MemoryEffects> Effects;
   std::unique_ptr<LockSets> Locks;
+  std::unique_ptr<LockObjects> LockObjs;
   std::optional<bool> TUForks, TULocks;
 };
 

@@ -200,7 +200,9 @@ Provenance SharedMemory::of(const Expr *E, unsigned Depth, const CallExpr **Sour
   return Provenance::Unknown;
 }
 
-Provenance SharedMemory::ofPointer(const Expr *E) { return of(E, 0, nullptr); }
+Provenance SharedMemory::ofPointer(const Expr *E, const CallExpr **Source) {
+  return of(E, 0, Source);
+}
 
 bool SharedMemory::isFileBackedMapping(const CallExpr *Source) {
   const FunctionDecl *Callee = Source ? Source->getDirectCallee() : nullptr;

@@ -33,7 +33,7 @@ public:
   explicit SharedMemory(ProcessModel &M);
 
   /// Where the memory a pointer-valued \p E points to comes from.
-  Provenance ofPointer(const clang::Expr *E);
+  Provenance ofPointer(const clang::Expr *E, const clang::CallExpr **Source = nullptr);
   /// Where the memory behind the pointer variable or field \p D comes from,
   /// over every value assigned to it in the translation unit. \p Source, if
   /// given, receives the allocation call that makes it shared.
