@@ -9,6 +9,7 @@
 #include "checks/ProcshareModule.h"
 #include "checks/ChildWriteNotPropagatedCheck.h"
 #include "checks/MissingChildGuardCheck.h"
+#include "checks/ThreadLockAcrossProcessesCheck.h"
 #include "checks/UnlockedSharedRmwCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
@@ -28,6 +29,14 @@ llvm::ArrayRef<CheckInfo> checkCatalog() {
        "returns to a caller that cannot tell it from the parent, loops back "
        "to the fork, or a fork that runs during static initialisation.",
        "checks/missing-child-guard.md"},
+      {"procshare-thread-lock-across-processes",
+       "Finds locks that only work between the threads of one process relied "
+       "on between processes: process-private pthread objects and semaphores "
+       "in shared memory, std::mutex and friends placed there, locks in "
+       "process-private memory used by a child and its parent or held to "
+       "guard shared memory, and process-shared locks that do not live in "
+       "shared memory.",
+       "checks/thread-lock-across-processes.md"},
       {"procshare-unlocked-shared-rmw",
        "Finds read-modify-writes of memory shared between processes (++, --, "
        "+=, x = x op y, test-then-set) made with neither a lock held nor an "
@@ -44,6 +53,8 @@ public:
     Factories.registerCheck<ChildWriteNotPropagatedCheck>(
         "procshare-child-write-not-propagated");
     Factories.registerCheck<MissingChildGuardCheck>("procshare-missing-child-guard");
+    Factories.registerCheck<ThreadLockAcrossProcessesCheck>(
+        "procshare-thread-lock-across-processes");
     Factories.registerCheck<UnlockedSharedRmwCheck>("procshare-unlocked-shared-rmw");
   }
 };
