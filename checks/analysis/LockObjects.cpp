@@ -536,6 +536,19 @@ bool LockObjects::translationUnitStartsThreads() {
           Starts |= Mine(Site.Call->getBeginLoc());
     for (const CXXConstructExpr *CCE : M.index().ThreadConstructions)
       Starts |= Mine(CCE->getBeginLoc());
+    // A function shaped like a thread's start routine (`void *f(void *)`)
+    // whose address is handed on: another file may start threads with it
+    // (haproxy's run_thread_poll_loop, given to setup_extra_threads).
+    ASTContext &Ctx = M.context();
+    for (const auto &[D, Taken] : M.index().AddressTaken) {
+      const auto *FD = dyn_cast<FunctionDecl>(D);
+      if (Starts || !Taken || !FD || !Mine(FD->getLocation()) || FD->getNumParams() != 1)
+        continue;
+      auto IsVoidPtr = [&](QualType T) {
+        return Ctx.hasSameUnqualifiedType(T.getCanonicalType(), Ctx.VoidPtrTy);
+      };
+      Starts = IsVoidPtr(FD->getReturnType()) && IsVoidPtr(FD->getParamDecl(0)->getType());
+    }
     Threads = Starts;
   }
   return *Threads;

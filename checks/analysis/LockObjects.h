@@ -122,7 +122,9 @@ public:
   /// when it is reached through one pointer, Unknown otherwise.
   Provenance placeOf(const MemLoc &L);
 
-  /// True when this translation unit starts a thread (rules: thread_start).
+  /// True when this translation unit's own code starts a thread (rules:
+  /// thread_start), or hands on a function shaped like a thread's start
+  /// routine (`void *f(void *)`).
   bool translationUnitStartsThreads();
 
   /// The value of a named constant: an enumerator (glibc's
