@@ -21,6 +21,8 @@ void ThreadLockAcrossProcessesCheck::onStartOfTranslationUnit() {
   ProcshareCheck::onStartOfTranslationUnit();
   Reported.clear();
   ReportedPlaces.clear();
+  Grouped = false;
+  ByFunction.clear();
   KeysBuilt = false;
   InitialisedKeys.clear();
   WholeWritten.clear();
@@ -77,6 +79,25 @@ const char *GenericRemedy =
 
 } // namespace
 
+const ThreadLockAcrossProcessesCheck::PerFunction *
+ThreadLockAcrossProcessesCheck::contents(const FunctionDecl *FD, ASTContext &Ctx) {
+  if (!Grouped) {
+    Grouped = true;
+    ProcessModel &M = model(Ctx);
+    for (const LockInit &I : M.lockObjects().inits())
+      ByFunction[I.Function].Inits.push_back(&I);
+    if (Ctx.getLangOpts().CPlusPlus) {
+      const ProcessModel::TUIndex &Index = M.index();
+      for (const auto &[New, Fn] : Index.PlacementNews)
+        ByFunction[Fn].Placements.push_back({New, true});
+      for (const auto &[Cast, Fn] : Index.ClassPointerCasts)
+        ByFunction[Fn].Placements.push_back({Cast, false});
+    }
+  }
+  auto It = ByFunction.find(FD);
+  return It == ByFunction.end() ? nullptr : &It->second;
+}
+
 void ThreadLockAcrossProcessesCheck::noteMapping(const CallExpr *Source) {
   if (Source)
     diag(Source->getBeginLoc(), "the shared memory is mapped here", DiagnosticIDs::Note);
@@ -88,8 +109,12 @@ void ThreadLockAcrossProcessesCheck::noteMapping(const CallExpr *Source) {
 
 void ThreadLockAcrossProcessesCheck::checkInits(const FunctionDecl *FD, ASTContext &Ctx) {
   ProcessModel &M = model(Ctx);
-  for (const LockInit &I : M.lockObjects().inits()) {
-    if (I.Function != FD || I.State != Pshared::Private ||
+  const PerFunction *Contents = contents(FD, Ctx);
+  if (!Contents)
+    return;
+  for (const LockInit *IP : Contents->Inits) {
+    const LockInit &I = *IP;
+    if (I.State != Pshared::Private ||
         I.Type.Sharing != LockSharing::Configurable)
       continue;
     const CallExpr *Source = nullptr;
@@ -146,7 +171,8 @@ void ThreadLockAcrossProcessesCheck::checkInits(const FunctionDecl *FD, ASTConte
 
 void ThreadLockAcrossProcessesCheck::checkPlacements(const FunctionDecl *FD,
                                                      ASTContext &Ctx) {
-  if (!Ctx.getLangOpts().CPlusPlus)
+  const PerFunction *Contents = contents(FD, Ctx);
+  if (!Contents || Contents->Placements.empty())
     return;
   ProcessModel &M = model(Ctx);
   LockObjects &LO = M.lockObjects();
@@ -197,13 +223,15 @@ void ThreadLockAcrossProcessesCheck::checkPlacements(const FunctionDecl *FD,
         << Static->Path.substr(1) << Static->Type.Name << Static->Type.Remedy;
     noteMapping(Source);
   };
-  const ProcessModel::TUIndex &Index = M.index();
-  for (const auto &[New, Fn] : Index.PlacementNews)
-    if (Fn == FD)
+  for (const auto &[E, IsNew] : Contents->Placements) {
+    if (IsNew) {
+      const auto *New = cast<CXXNewExpr>(E);
       Check(New, New->getPlacementArg(0), New->getAllocatedType(), true);
-  for (const auto &[Cast, Fn] : Index.ClassPointerCasts)
-    if (Fn == FD)
+    } else {
+      const auto *Cast = cast<ExplicitCastExpr>(E);
       Check(Cast, Cast->getSubExpr(), Cast->getType()->getPointeeType(), false);
+    }
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -477,13 +505,20 @@ void ThreadLockAcrossProcessesCheck::checkForks(const FunctionDecl *FD, ASTConte
 void ThreadLockAcrossProcessesCheck::checkGuardedSharedWrites(const FunctionDecl *FD,
                                                               ASTContext &Ctx) {
   ProcessModel &M = model(Ctx);
-  if (!M.translationUnitLocks())
+  LockObjects &LO = M.lockObjects();
+  MemoryEffects &ME = M.memoryEffects();
+  // Only a lock this function takes itself (or through a guard) can be
+  // named here; without one there is nothing to report, and no CFG to build.
+  bool TakesPrivateLock = false;
+  for (const LockUse *U : LO.usesIn(FD))
+    if (U->Takes && U->Type.Sharing != LockSharing::Shared)
+      if (auto L = U->ObjectIsPointer ? ME.pointeeOf(U->Object) : ME.locationOf(U->Object))
+        TakesPrivateLock |= LO.placeOf(*L) == Provenance::Private;
+  if (!TakesPrivateLock)
     return;
   const CFG *G = M.cfg(FD);
   if (!G)
     return;
-  LockObjects &LO = M.lockObjects();
-  MemoryEffects &ME = M.memoryEffects();
 
   // A held lock known to live in process-private memory: a lock this
   // function takes itself, or the lock a guard variable took.

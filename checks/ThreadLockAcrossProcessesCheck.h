@@ -48,6 +48,16 @@ private:
   llvm::DenseSet<std::pair<const void *, const void *>> Reported;
   /// Locks in process-private memory reported in a function (by place).
   std::set<std::pair<const clang::FunctionDecl *, std::string>> ReportedPlaces;
+  /// What each function contains, grouped once per translation unit so that
+  /// no function scans the whole file's list.
+  struct PerFunction {
+    std::vector<const LockInit *> Inits;
+    std::vector<std::pair<const clang::Expr *, bool>> Placements; ///< (expr, is new)
+  };
+  const PerFunction *contents(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
+  bool Grouped = false;
+  llvm::DenseMap<const clang::FunctionDecl *, PerFunction> ByFunction;
+
   /// Built on first use, per translation unit.
   bool KeysBuilt = false;
   llvm::DenseSet<const clang::Decl *> InitialisedKeys;

@@ -38,6 +38,15 @@ private:
 } // namespace
 
 namespace {
+/// `p = NULL`, `flag = 0`: clearing what a test found set is a reset, not
+/// the claim test-then-set races on (`if (!s->ready) s->ready = 1`).
+bool isReset(const Expr *Value, ASTContext &Ctx) {
+  if (Value->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+    return true;
+  Expr::EvalResult R;
+  return !Value->isValueDependent() && Value->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0;
+}
+
 /// The updates of one function body: ++/--, assignments, and ifs (for
 /// test-then-set). Lambdas are functions of their own, matched separately.
 class UpdateCollector : public RecursiveASTVisitor<UpdateCollector> {
@@ -111,7 +120,8 @@ void UnlockedSharedRmwCheck::check(const MatchFinder::MatchResult &Result) {
     else if (Then)
       Stmts.push_back(Then);
     for (const Stmt *T : Stmts)
-      if (const auto *Set = dyn_cast<BinaryOperator>(T); Set && Set->getOpcode() == BO_Assign)
+      if (const auto *Set = dyn_cast<BinaryOperator>(T); Set && Set->getOpcode() == BO_Assign &&
+                                                          !isReset(Set->getRHS(), Ctx))
         if (auto L = ME.locationOf(Set->getLHS()); L && llvm::is_contained(Reads.Locs, *L)) {
           report(Set, Set->getLHS(), FD, true, Ctx);
           break;
