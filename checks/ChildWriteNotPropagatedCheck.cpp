@@ -3,6 +3,7 @@
 #include "checks/ChildWriteNotPropagatedCheck.h"
 
 #include "clang/AST/ParentMap.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/BitVector.h"
@@ -137,6 +138,30 @@ const Stmt *parentReadAfterWait(ProcessModel &M, const ForkRegions &F, const CFG
   return nullptr;
 }
 
+/// The globals a branch condition of \p FD reads.
+void conditionGlobals(const CFG &G, const MemoryEffects &ME,
+                      llvm::DenseSet<const VarDecl *> &Out,
+                      llvm::function_ref<bool(const Stmt *)> Keep) {
+  class Reads : public RecursiveASTVisitor<Reads> {
+  public:
+    Reads(const MemoryEffects &ME, llvm::DenseSet<const VarDecl *> &Out) : ME(ME), Out(Out) {}
+    bool VisitImplicitCastExpr(ImplicitCastExpr *Cast) {
+      if (Cast->getCastKind() == CK_LValueToRValue)
+        if (auto L = ME.locationOf(Cast->getSubExpr());
+            L && L->Var && L->Path.empty() && L->Var->hasGlobalStorage())
+          Out.insert(L->Var);
+      return true;
+    }
+
+  private:
+    const MemoryEffects &ME;
+    llvm::DenseSet<const VarDecl *> &Out;
+  } R(ME, Out);
+  for (const CFGBlock *B : G)
+    if (const Expr *Cond = branchCondition(*B); Cond && Keep(Cond))
+      R.TraverseStmt(const_cast<Expr *>(Cond));
+}
+
 } // namespace
 
 void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel &M) {
@@ -200,6 +225,35 @@ void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel 
     return L.Var->hasGlobalStorage() || PreFork.count(L.Var);
   };
 
+  // Globals the child itself tests in a branch (its loop's `while
+  // (!exit_backend)`, in its code or in what it calls) are its own control
+  // flags: writing them steers the child, not the parent (fio's connection
+  // handler). Computed on first need.
+  std::optional<llvm::DenseSet<const VarDecl *>> ChildFlags;
+  auto IsChildFlag = [&](const MemLoc &L) {
+    if (!L.Var || !L.Path.empty() || !L.Var->hasGlobalStorage())
+      return false;
+    if (!ChildFlags) {
+      ChildFlags.emplace();
+      conditionGlobals(*G, ME, *ChildFlags,
+                       [&](const Stmt *Cond) { return F.rolesOf(Cond) == RoleChild; });
+      llvm::SmallVector<const FunctionDecl *, 8> Work(ChildCallees.begin(), ChildCallees.end());
+      llvm::SmallPtrSet<const FunctionDecl *, 16> Seen(ChildCallees.begin(), ChildCallees.end());
+      while (!Work.empty() && Seen.size() < 64) {
+        const FunctionDecl *Callee = Work.pop_back_val();
+        if (SrcMgr.isInSystemHeader(Callee->getLocation()))
+          continue;
+        if (const CFG *CG = M.cfg(Callee))
+          conditionGlobals(*CG, ME, *ChildFlags, [](const Stmt *) { return true; });
+        for (const CallExpr *CE : M.callsIn(Callee))
+          if (const FunctionDecl *Next = MemoryEffects::calleeWithBody(CE))
+            if (Seen.insert(Next).second)
+              Work.push_back(Next);
+      }
+    }
+    return ChildFlags->count(L.Var) > 0;
+  };
+
   // One finding per place and per child statement (a helper writing several
   // fields is one finding, at the call).
   std::vector<MemLoc> Reported;
@@ -210,7 +264,7 @@ void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel 
         llvm::any_of(Reported, [&](const MemLoc &R) { return R.overlaps(W.Loc); }))
       continue;
     const Stmt *Read = parentReadAfterWait(M, F, *G, Effects, W.Loc);
-    if (!Read)
+    if (!Read || IsChildFlag(W.Loc))
       continue;
     Reported.push_back(W.Loc);
     ReportedAt.insert(W.At);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -300,4 +301,31 @@ int buffer_reused(void) {
   if (fgets(line, sizeof line, stdin))
     return line[0];
   return 0;
+}
+
+// A flag the child's own loop tests: writing it steers the child (fio's
+// connection handler sets exit_backend on a quit command), and the parent's
+// loop tests its own copy, set by its signal handler.
+static int exit_backend;
+
+static void handle_command(int cmd) {
+  if (cmd == 0)
+    exit_backend = 1;
+}
+
+static void handle_connection(int fd) {
+  while (!exit_backend)
+    handle_command(read(fd, NULL, 0));
+  _exit(0);
+}
+
+void accept_loop(int listen_fd) {
+  while (!exit_backend) {
+    int fd = accept(listen_fd, NULL, NULL);
+    pid_t pid = fork();
+    if (pid == 0)
+      handle_connection(fd);
+    close(fd);
+    waitpid(-1, NULL, WNOHANG);
+  }
 }
