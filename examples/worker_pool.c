@@ -4,6 +4,7 @@
  *   build/procshare examples/worker_pool.c -- -std=c11
  */
 #define _GNU_SOURCE /* MAP_ANONYMOUS */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,4 +96,19 @@ int main(int argc, char **argv) {
   }
   printf("jobs done: %d\n", jobs_done); /* always 0 in the parent */
   return 0;
+}
+
+/* Bug: a mutex in shared memory initialised with default attributes only
+ * works between the threads of one process: the workers do not exclude each
+ * other. */
+struct stats {
+  pthread_mutex_t lock;
+  long failures;
+};
+struct stats *stats;
+
+void init_stats(void) {
+  stats = mmap(NULL, sizeof *stats, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+               -1, 0);
+  pthread_mutex_init(&stats->lock, NULL);
 }
