@@ -413,9 +413,12 @@ void ThreadLockAcrossProcessesCheck::checkForks(const FunctionDecl *FD, ASTConte
         if (!CE || !(isa<CallExpr>(CE) || isa<CXXConstructExpr>(CE)))
           continue;
         RoleSet Roles = F.rolesOf(CE);
-        bool InChild = Roles & RoleChild;
+        // Code both run (a child that escaped into the parent's code) is
+        // procshare-missing-child-guard's finding, not a second process's use.
+        bool InChild = (Roles & RoleChild) && !(Roles & RoleParent);
         // A parent that has waited for its child no longer runs beside it.
-        bool InParent = (Roles & RoleParent) && !(F.waitedRolesOf(CE) & RoleParent);
+        bool InParent = (Roles & RoleParent) && !(Roles & RoleChild) &&
+                        !(F.waitedRolesOf(CE) & RoleParent);
         if (!InChild && !InParent)
           continue;
         llvm::SmallVector<Seen, 4> Here;
