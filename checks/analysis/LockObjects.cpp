@@ -1,13 +1,13 @@
 //===- LockObjects.cpp - Lock objects, their setup and their uses ---------===//
 
 #include "checks/analysis/LockObjects.h"
+#include "checks/analysis/Dataflow.h"
 #include "checks/analysis/ProcessModel.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
-#include <deque>
 
 using namespace clang;
 
@@ -171,24 +171,11 @@ struct LockObjects::AttrFlow {
   };
 
   AttrFlow(LockObjects &LO, const FunctionDecl *FD, const CFG &G)
-      : LO(LO), M(LO.M), ME(M.memoryEffects()), FD(FD), G(G), In(G.getNumBlockIDs()) {}
+      : LO(LO), M(LO.M), ME(M.memoryEffects()), FD(FD), G(G) {}
 
   void solve(State Entry) {
-    Entry.Reached = true;
-    In[G.getEntry().getBlockID()] = std::move(Entry);
-    std::deque<const CFGBlock *> Work{&G.getEntry()};
-    size_t Budget = 64 * (G.getNumBlockIDs() + 8);
-    while (!Work.empty() && Budget--) {
-      const CFGBlock *B = Work.front();
-      Work.pop_front();
-      State Out = In[B->getBlockID()];
-      for (const CFGElement &E : *B)
-        transfer(E, Out);
-      for (const CFGBlock::AdjacentBlock &Succ : B->succs())
-        if (const CFGBlock *S = Succ.getReachableBlock())
-          if (In[S->getBlockID()].join(Out))
-            Work.push_back(S);
-    }
+    solveForward(G, In, std::move(Entry),
+                 [&](const CFGElement &E, State &S) { transfer(E, S); });
   }
 
   /// The state just before \p Target runs; unreached if it is not in the

@@ -1,6 +1,7 @@
 //===- LockSets.cpp - Which locks are certainly held ----------------------===//
 
 #include "checks/analysis/LockSets.h"
+#include "checks/analysis/Dataflow.h"
 #include "checks/analysis/ProcessModel.h"
 
 #include "clang/AST/Attr.h"
@@ -9,7 +10,6 @@
 #include "clang/AST/ParentMap.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
-#include <deque>
 
 using namespace clang;
 
@@ -85,30 +85,18 @@ namespace {
 class LockDataflow {
 public:
   LockDataflow(ProcessModel &M, LockSets &LS, const FunctionDecl *FD, const CFG &G)
-      : M(M), LS(LS), ME(M.memoryEffects()), FD(FD), G(G), In(G.getNumBlockIDs()) {}
+      : M(M), LS(LS), ME(M.memoryEffects()), FD(FD), G(G) {}
 
   void solve(bool EntryHeld) {
     State Entry;
-    Entry.Reached = true;
     if (EntryHeld)
       Entry.Held.push_back(callerHeldLock());
-    In[G.getEntry().getBlockID()] = Entry;
-    std::deque<const CFGBlock *> Work{&G.getEntry()};
-    size_t Budget = 64 * (G.getNumBlockIDs() + 8);
-    while (!Work.empty() && Budget--) {
-      const CFGBlock *B = Work.front();
-      Work.pop_front();
-      State Out = In[B->getBlockID()];
-      for (const CFGElement &E : *B)
-        transfer(E, Out, nullptr);
-      unsigned I = 0;
-      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
-        const CFGBlock *S = Succ.getReachableBlock();
-        unsigned Index = I++;
-        if (S && In[S->getBlockID()].join(edge(*B, Out, Index)))
-          Work.push_back(S);
-      }
-    }
+    solveForward(
+        G, In, std::move(Entry),
+        [&](const CFGElement &E, State &S) { transfer(E, S, nullptr); },
+        [&](const CFGBlock &B, const State &Out, unsigned Index) {
+          return edge(B, Out, Index);
+        });
   }
 
   void record(llvm::DenseMap<const Stmt *, LockSet> &At) {
