@@ -388,7 +388,7 @@ void ThreadLockAcrossProcessesCheck::checkForks(const FunctionDecl *FD, ASTConte
   auto UsesAt = [&](const Expr *At, llvm::SmallVectorImpl<Seen> &Out) {
     for (const LockUse *U : LO.usesIn(FD))
       if (U->Call == At) {
-        if (auto L = U->ObjectIsPointer ? ME.pointeeOf(U->Object) : ME.locationOf(U->Object))
+        if (auto L = LO.lockOf(*U))
           Out.push_back({*L, U, At});
         return;
       }
@@ -515,7 +515,7 @@ void ThreadLockAcrossProcessesCheck::checkGuardedSharedWrites(const FunctionDecl
   bool TakesPrivateLock = false;
   for (const LockUse *U : LO.usesIn(FD))
     if (U->Takes && U->Type.Sharing != LockSharing::Shared)
-      if (auto L = U->ObjectIsPointer ? ME.pointeeOf(U->Object) : ME.locationOf(U->Object))
+      if (auto L = LO.lockOf(*U))
         TakesPrivateLock |= LO.placeOf(*L) == Provenance::Private;
   if (!TakesPrivateLock)
     return;
@@ -534,7 +534,7 @@ void ThreadLockAcrossProcessesCheck::checkGuardedSharedWrites(const FunctionDecl
     for (const LockUse *U : LO.usesIn(FD)) {
       if (!U->Takes)
         continue;
-      auto L = U->ObjectIsPointer ? ME.pointeeOf(U->Object) : ME.locationOf(U->Object);
+      auto L = LO.lockOf(*U);
       if (L && *L == Held) {
         if (U->Type.Sharing == LockSharing::Shared || LO.placeOf(*L) != Provenance::Private)
           return std::nullopt;

@@ -477,7 +477,7 @@ const std::vector<ReachedUse> &LockObjects::reachedFrom(const FunctionDecl *FD) 
       Out.push_back({std::move(L), U});
   };
   for (const LockUse *U : usesIn(FD))
-    if (auto L = U->ObjectIsPointer ? ME.pointeeOf(U->Object) : ME.locationOf(U->Object))
+    if (auto L = lockOf(*U))
       Add(*L, U);
   const Rules &R = M.rules();
   const SourceManager &SM = M.context().getSourceManager();
@@ -496,6 +496,11 @@ const std::vector<ReachedUse> &LockObjects::reachedFrom(const FunctionDecl *FD) 
   }
   Entry->Uses = std::move(Out);
   return Entry->Uses;
+}
+
+std::optional<MemLoc> LockObjects::lockOf(const LockUse &U) const {
+  MemoryEffects &ME = M.memoryEffects();
+  return U.ObjectIsPointer ? ME.pointeeOf(U.Object) : ME.locationOf(U.Object);
 }
 
 Provenance LockObjects::placeOf(const MemLoc &L) {

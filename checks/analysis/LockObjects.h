@@ -117,6 +117,9 @@ public:
   /// cannot be named in \p FD's terms are left out.
   const std::vector<ReachedUse> &reachedFrom(const clang::FunctionDecl *FD);
 
+  /// The lock \p U uses, named in its function's terms.
+  std::optional<MemLoc> lockOf(const LockUse &U) const;
+
   /// Where the lock \p L (in some function's terms) lives: Private for a
   /// named object (a global, a static, a local), where its pointer points
   /// when it is reached through one pointer, Unknown otherwise.
