@@ -266,12 +266,6 @@ const Decl *ThreadLockAcrossProcessesCheck::lockKey(const Expr *E, bool IsPointe
 }
 
 namespace {
-QualType stripArrays(const ASTContext &Ctx, QualType T) {
-  while (const ArrayType *AT = Ctx.getAsArrayType(T))
-    T = AT->getElementType();
-  return T;
-}
-
 /// True when \p Outer contains \p Inner (as itself, a member, an element).
 bool recordContains(const RecordDecl *Outer, const RecordDecl *Inner, const ASTContext &Ctx,
                     unsigned Depth = 0) {
@@ -280,7 +274,7 @@ bool recordContains(const RecordDecl *Outer, const RecordDecl *Inner, const ASTC
   if (Outer->getCanonicalDecl() == Inner->getCanonicalDecl())
     return true;
   for (const FieldDecl *F : Outer->fields())
-    if (const RecordDecl *RD = stripArrays(Ctx, F->getType())->getAsRecordDecl())
+    if (const RecordDecl *RD = Ctx.getBaseElementType(F->getType())->getAsRecordDecl())
       if (recordContains(RD->getDefinition(), Inner, Ctx, Depth + 1))
         return true;
   return false;

@@ -37,20 +37,12 @@ std::optional<LockTypeInfo> LockObjects::lockType(QualType T) const {
   return std::nullopt;
 }
 
-namespace {
-QualType stripArrays(const ASTContext &Ctx, QualType T) {
-  while (const ArrayType *AT = Ctx.getAsArrayType(T))
-    T = AT->getElementType();
-  return T;
-}
-} // namespace
-
 std::optional<LockObjects::Contained> LockObjects::containedLock(
     QualType T, llvm::function_ref<bool(const LockTypeInfo &, bool)> Want) const {
   const ASTContext &Ctx = M.context();
   std::function<std::optional<Contained>(QualType, unsigned)> Search =
       [&](QualType Ty, unsigned Depth) -> std::optional<Contained> {
-    Ty = stripArrays(Ctx, Ty);
+    Ty = Ctx.getBaseElementType(Ty);
     if (std::optional<LockTypeInfo> L = lockType(Ty)) {
       if (Want(*L, false))
         return Contained{*L, "", nullptr, false};
@@ -67,7 +59,7 @@ std::optional<LockObjects::Contained> LockObjects::containedLock(
         if (auto C = Search(B.getType(), Depth + 1))
           return C;
     for (const FieldDecl *F : RD->fields()) {
-      QualType FT = stripArrays(Ctx, F->getType());
+      QualType FT = Ctx.getBaseElementType(F->getType());
       if (std::optional<LockTypeInfo> L = lockType(FT)) {
         if (Want(*L, F->hasInClassInitializer()))
           return Contained{*L, "." + F->getNameAsString(), F, F->hasInClassInitializer()};
