@@ -80,7 +80,13 @@ const std::vector<CategorySchema> &schemas() {
       {"private_alloc", {}},
       {"lock_guards", {}},
       {"thread_start", {}},
+      {"thread_join", {}},
       {"async_signal_safe", {}},
+      {"async_signal_unsafe", {}},
+      {"pid_use", {{"pid_arg", FieldType::UInt}}},
+      {"stdio_write", {{"stream_arg", FieldType::UInt}}},
+      {"stdio_flush", {{"stream_arg", FieldType::UInt}}},
+      {"stdio_buffering", {{"stream_arg", FieldType::UInt}}},
   };
   return S;
 }
@@ -350,6 +356,20 @@ private:
     } else if (Category == "write_through") {
       unsigned Arg = E.is_object() && E.contains("arg") ? E["arg"].get<unsigned>() : 0;
       put(R.WriteThrough, Name, Remove, Arg);
+    } else if (Category == "pid_use") {
+      unsigned Arg = E.is_object() && E.contains("pid_arg") ? E["pid_arg"].get<unsigned>() : 0;
+      put(R.PidUses, Name, Remove, Arg);
+    } else if (Category == "stdio_write" || Category == "stdio_flush" ||
+               Category == "stdio_buffering") {
+      // Without stream_arg: stdout for a write, every stream for a flush;
+      // a buffering call names its stream first.
+      int Arg = E.is_object() && E.contains("stream_arg") ? E["stream_arg"].get<int>()
+                : Category == "stdio_buffering"            ? 0
+                                                            : -1;
+      put(Category == "stdio_write"   ? R.StdioWrites
+          : Category == "stdio_flush" ? R.StdioFlushes
+                                      : R.StdioBuffering,
+          Name, Remove, Arg);
     } else if (Category == "lock_types") {
       LockTypeRule T;
       if (E.is_object() && !Remove) {
@@ -368,9 +388,11 @@ private:
           : Category == "wait"         ? &R.Wait
           : Category == "spawn"        ? &R.Spawn
           : Category == "thread_start" ? &R.ThreadStart
+          : Category == "thread_join" ? &R.ThreadJoin
           : Category == "mutating_methods" ? &R.MutatingMethods
           : Category == "private_alloc" ? &R.PrivateAllocs
           : Category == "lock_guards" ? &R.LockGuards
+          : Category == "async_signal_unsafe" ? &R.AsyncSignalUnsafe
                                        : &R.AsyncSignalSafe;
       put(*Set, Name, Remove, Empty{});
     }

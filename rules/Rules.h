@@ -13,6 +13,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -109,8 +110,33 @@ public:
   bool isWait(llvm::StringRef Name) const { return Wait.count(Name); }
   bool isSpawn(llvm::StringRef Name) const { return Spawn.count(Name); }
   bool isThreadStart(llvm::StringRef Name) const { return ThreadStart.count(Name); }
+  /// Waits for a thread to end (`pthread_join`, `std::thread::join`); the
+  /// thread is argument 0, or the object of a method.
+  bool isThreadJoin(llvm::StringRef Name) const { return ThreadJoin.count(Name); }
   bool isAsyncSignalSafe(llvm::StringRef Name) const {
     return AsyncSignalSafe.count(Name);
+  }
+  /// Functions, or classes whose every member, that allocate, lock or do
+  /// I/O through stdio: not to be called in the child of a threaded process
+  /// (C++ names; C library functions are unsafe unless listed as safe).
+  bool isAsyncSignalUnsafe(llvm::StringRef Name) const {
+    return AsyncSignalUnsafe.count(Name);
+  }
+  /// A function that takes a process id and acts on every process (or every
+  /// child) when given -1 (`kill`, `waitpid`): the index of that argument.
+  int pidUseArg(llvm::StringRef Name) const { return argOf(PidUses, Name); }
+  /// Stdio: the stream argument of a buffered write (-1: stdout, as
+  /// `printf`), of a flush (-1: every stream, as `fcloseall`; a NULL
+  /// argument also means every stream), of a call that sets the stream's
+  /// buffering (`setvbuf`). nullopt when \p Name is not in the category.
+  std::optional<int> stdioWriteStream(llvm::StringRef Name) const {
+    return streamOf(StdioWrites, Name);
+  }
+  std::optional<int> stdioFlushStream(llvm::StringRef Name) const {
+    return streamOf(StdioFlushes, Name);
+  }
+  std::optional<int> stdioBufferingStream(llvm::StringRef Name) const {
+    return streamOf(StdioBuffering, Name);
   }
   /// The argument a library function writes through (`memcpy`: 0,
   /// `read`: 1), or -1.
@@ -154,11 +180,23 @@ private:
     auto It = Map.find(Name);
     return It == Map.end() ? nullptr : &It->second;
   }
+  static int argOf(const llvm::StringMap<unsigned> &Map, llvm::StringRef Name) {
+    auto It = Map.find(Name);
+    return It == Map.end() ? -1 : int(It->second);
+  }
+  static std::optional<int> streamOf(const llvm::StringMap<int> &Map,
+                                     llvm::StringRef Name) {
+    auto It = Map.find(Name);
+    if (It == Map.end())
+      return std::nullopt;
+    return It->second;
+  }
   struct Empty {};
   llvm::StringMap<ForkRule> Forks;
-  llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ThreadStart,
-      AsyncSignalSafe, MutatingMethods, PrivateAllocs, LockGuards;
-  llvm::StringMap<unsigned> WriteThrough, LockUses;
+  llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ThreadStart, ThreadJoin,
+      AsyncSignalSafe, AsyncSignalUnsafe, MutatingMethods, PrivateAllocs, LockGuards;
+  llvm::StringMap<unsigned> WriteThrough, LockUses, PidUses;
+  llvm::StringMap<int> StdioWrites, StdioFlushes, StdioBuffering;
   llvm::StringMap<LockInitRule> LockInits;
   llvm::StringMap<LockAttrRule> LockAttrs;
   llvm::StringMap<SharedAllocRule> SharedAllocs;
