@@ -518,7 +518,7 @@ bool LockObjects::translationUnitStartsThreads() {
       if (Callee && R.isThreadStart(ProcessModel::ruleName(Callee)))
         for (const ProcessModel::CallSite &Site : Sites)
           Starts |= Mine(Site.Call->getBeginLoc());
-    for (const CXXConstructExpr *CCE : M.index().ThreadConstructions)
+    for (auto [CCE, Where] : M.index().ThreadConstructions)
       Starts |= Mine(CCE->getBeginLoc());
     // A function shaped like a thread's start routine (`void *f(void *)`)
     // whose address is handed on: another file may start threads with it

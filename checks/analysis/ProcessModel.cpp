@@ -103,7 +103,7 @@ public:
     if (NewCtor)
       Th->second = R.isThreadStart(ProcessModel::ruleName(Ctor));
     if (Th->second)
-      Index.ThreadConstructions.push_back(CCE);
+      Index.ThreadConstructions.push_back({CCE, Current});
     auto [It, New] = IsGuard.try_emplace(Ctor->getParent(), false);
     if (New)
       It->second = R.isLockGuard(ProcessModel::ruleName(Ctor->getParent()));
@@ -330,6 +330,42 @@ SharedMemory &ProcessModel::sharedMemory() {
   if (!Shared)
     Shared = std::make_unique<SharedMemory>(*this);
   return *Shared;
+}
+
+StdioBuffers &ProcessModel::stdioBuffers() {
+  if (!Stdio)
+    Stdio = std::make_unique<StdioBuffers>(*this);
+  return *Stdio;
+}
+
+ThreadStarts &ProcessModel::threadStarts() {
+  if (!Threads)
+    Threads = std::make_unique<ThreadStarts>(*this);
+  return *Threads;
+}
+
+bool ProcessModel::reaches(const FunctionDecl *FD, const Stmt *From, const Stmt *To) {
+  auto A = position(FD, From), B = position(FD, To);
+  if (!A || !B)
+    return false;
+  if (A->Block == B->Block && A->After < B->After)
+    return true;
+  llvm::BitVector Seen(cfg(FD)->getNumBlockIDs());
+  std::vector<const CFGBlock *> Work{A->Block};
+  while (!Work.empty()) {
+    const CFGBlock *Cur = Work.back();
+    Work.pop_back();
+    for (const CFGBlock::AdjacentBlock &Succ : Cur->succs()) {
+      const CFGBlock *S = Succ.getReachableBlock();
+      if (!S || Seen.test(S->getBlockID()))
+        continue;
+      if (S == B->Block)
+        return true;
+      Seen.set(S->getBlockID());
+      Work.push_back(S);
+    }
+  }
+  return false;
 }
 
 LockObjects &ProcessModel::lockObjects() {

@@ -14,6 +14,8 @@
 #include "checks/analysis/MemoryEffects.h"
 #include "checks/analysis/ProcessRegions.h"
 #include "checks/analysis/SharedMemory.h"
+#include "checks/analysis/StdioBuffers.h"
+#include "checks/analysis/ThreadStarts.h"
 #include "rules/Rules.h"
 #include "clang/AST/ASTContext.h"
 #include "llvm/ADT/DenseMap.h"
@@ -126,7 +128,9 @@ public:
     llvm::DenseMap<const clang::ValueDecl *, bool> AddressTaken;
     /// Constructions that start a thread (rules: thread_start, such as
     /// std::thread::thread).
-    std::vector<const clang::CXXConstructExpr *> ThreadConstructions;
+    /// (the function they are in; null in the initialiser of a global).
+    std::vector<std::pair<const clang::CXXConstructExpr *, const clang::FunctionDecl *>>
+        ThreadConstructions;
     /// Constructions of the rules' lock guards (`std::lock_guard g(m)`).
     std::vector<std::pair<const clang::CXXConstructExpr *, const clang::FunctionDecl *>>
         LockGuards;
@@ -154,6 +158,13 @@ public:
 
   /// Lock sets, built on first use.
   LockSets &lockSets();
+  /// Unflushed stdio output, solved per function on first use.
+  StdioBuffers &stdioBuffers();
+  /// Where threads are started, built on first use.
+  ThreadStarts &threadStarts();
+  /// True when the CFG of \p FD can run \p To after \p From.
+  bool reaches(const clang::FunctionDecl *FD, const clang::Stmt *From,
+               const clang::Stmt *To);
   /// Lock objects: their types, initialisations and uses, built on first use.
   LockObjects &lockObjects();
 
@@ -199,6 +210,8 @@ private:
   std::unique_ptr<MemoryEffects> Effects;
   std::unique_ptr<LockSets> Locks;
   std::unique_ptr<LockObjects> LockObjs;
+  std::unique_ptr<ThreadStarts> Threads;
+  std::unique_ptr<StdioBuffers> Stdio;
   std::optional<bool> TUForks, TULocks;
 };
 

@@ -439,6 +439,7 @@ public:
     // Likewise when every caller ends the process right after the call, and
     // when the parent stays in a server loop (below).
     bool ParentReturns = parentReturnsFromForkIteration();
+    R.ParentSurvives = parentSurvivesFork();
     if (ParentReturns && M.returnEndsProcess(FD))
       ParentReturns = false;
     if (!ParentReturns)
@@ -450,6 +451,10 @@ public:
     bool AnyChildReturn = false, AllChildReturnsPid = true;
     for (const ReturnEvent &Ev : Returns) {
       AnyChildReturn = true;
+      if (!Ev.Ret && Ev.ChildOnly && !R.ChildFallsOffEnd) {
+        R.ChildFallsOffEnd = true;
+        R.ChildLastBeforeEnd = Ev.Last;
+      }
       // A child return reached only through a call that may not return
       // (nginx's ngx_spawn_process calls the worker loop through a pointer)
       // does not make a fork wrapper: its callers would see a child that
@@ -537,6 +542,40 @@ private:
         // the exit, nor into a branch its pid rules out.
         if (!S || Seen.test(S->getBlockID()) ||
             !(rolesIn(edge(*B, OutStates[B->getBlockID()], Index, *S).C) & RoleParent))
+          continue;
+        Seen.set(S->getBlockID());
+        Work.push_back(S);
+      }
+    }
+    return false;
+  }
+
+  /// Whether some parent path from the fork returns from the function or
+  /// comes back to the fork, rather than ending the process (a loop that
+  /// only waits, as a daemonizing parent does before it exits, is no way
+  /// out).
+  bool parentSurvivesFork() const {
+    if (!ForkBlock)
+      return true;
+    const CFGBlock &Exit = G.getExit();
+    llvm::BitVector Seen(G.getNumBlockIDs());
+    std::vector<const CFGBlock *> Work{ForkBlock};
+    Seen.set(ForkBlock->getBlockID());
+    while (!Work.empty()) {
+      const CFGBlock *B = Work.back();
+      Work.pop_back();
+      if (B == &Exit)
+        return true;
+      unsigned I = 0;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+        const CFGBlock *S = Succ.getReachableBlock();
+        unsigned Index = I++;
+        if (!S ||
+            !(rolesIn(edge(*B, OutStates[B->getBlockID()], Index, *S).C) & RoleParent))
+          continue;
+        if (S == ForkBlock)
+          return true; // round a loop to the fork again
+        if (Seen.test(S->getBlockID()))
           continue;
         Seen.set(S->getBlockID());
         Work.push_back(S);
@@ -812,6 +851,10 @@ private:
         S.LastExec = nullptr;
         return;
       }
+      if (Recording)
+        for (const Expr *Arg : CE->arguments())
+          if (isForkValue(Arg, S))
+            Recording->ForkValueArgs[Arg] |= rolesIn(S.C);
       if (M.mayWait(CE))
         S.C = mapFlags(S.C, [](unsigned F) { return F | FlagWaited; });
       switch (M.callEffect(CE, PM)) {
@@ -832,8 +875,11 @@ private:
       return;
     }
     if (const auto *BO = dyn_cast<BinaryOperator>(St)) {
-      if (BO->getOpcode() == BO_Assign)
+      if (BO->getOpcode() == BO_Assign) {
+        if (Recording && isForkValue(BO->getRHS(), S) && isNonLocal(BO->getLHS()))
+          Recording->NonLocalPidStores.push_back({BO, rolesIn(S.C)});
         assign(BO->getLHS(), BO->getRHS(), S);
+      }
       else if (BO->isCompoundAssignmentOp())
         kill(BO->getLHS(), S);
       return;
@@ -1206,6 +1252,65 @@ ForkRegions analyzeForkSite(ProcessModel &Model, const FunctionDecl *FD,
   Dataflow D(Model, FD, G, PM, &Site);
   D.solve();
   return D.record();
+}
+
+void walkPaths(ProcessModel &M, const FunctionDecl *FD, const Stmt *After,
+               llvm::function_ref<bool(const Stmt *)> Visit, bool PastExec) {
+  const CFG *G = M.cfg(FD);
+  const ParentMap *PM = M.parents(FD);
+  if (!G || !PM)
+    return;
+  std::pair<const CFGBlock *, unsigned> First{&G->getEntry(), 0};
+  if (After) {
+    auto Start = M.position(FD, After);
+    if (!Start)
+      return;
+    First = {Start->Block, Start->After};
+  }
+  llvm::BitVector Seen(G->getNumBlockIDs());
+  std::vector<std::pair<const CFGBlock *, unsigned>> Work{First};
+  Seen.set(First.first->getBlockID());
+  while (!Work.empty()) {
+    auto [B, From] = Work.back();
+    Work.pop_back();
+    bool Follow = true;
+    unsigned Index = 0;
+    for (const CFGElement &E : *B) {
+      if (Index++ < From)
+        continue;
+      auto CS = E.getAs<CFGStmt>();
+      if (!CS)
+        continue;
+      const Stmt *S = CS->getStmt();
+      if (!Visit(S)) {
+        Follow = false;
+        break;
+      }
+      if (const auto *CE = dyn_cast<CallExpr>(S)) {
+        CallEffect Effect = M.callEffect(CE, *PM);
+        if (Effect == CallEffect::Ends || (Effect == CallEffect::Exec && !PastExec)) {
+          Follow = false;
+          break;
+        }
+      }
+    }
+    if (!Follow)
+      continue;
+    for (const CFGBlock::AdjacentBlock &Succ : B->succs())
+      if (const CFGBlock *S = Succ.getReachableBlock())
+        if (!Seen.test(S->getBlockID())) {
+          Seen.set(S->getBlockID());
+          Work.push_back({S, 0});
+        }
+  }
+}
+
+void walkChild(ProcessModel &M, const ForkRegions &F,
+               llvm::function_ref<bool(const Stmt *)> Visit, bool PastExec) {
+  walkPaths(
+      M, F.Function, F.Site.Call,
+      [&](const Stmt *S) { return (F.rolesOf(S) & RoleChild) && Visit(S); },
+      PastExec);
 }
 
 PathEndings analyzePathEndings(ProcessModel &Model, const FunctionDecl *FD,

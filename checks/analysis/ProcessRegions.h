@@ -18,6 +18,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -96,6 +97,20 @@ struct ForkRegions {
   bool StoresPidForCaller = false;
   /// The way the child leaves its code, if any; the earliest in the source.
   std::optional<ChildEscape> Escape;
+  /// Arguments of calls that hold the fork result (`kill(pid, SIGTERM)`), and
+  /// the roles in which the call runs.
+  llvm::DenseMap<const clang::Expr *, RoleSet> ForkValueArgs;
+  /// Assignments of the fork result to a place the caller or other functions
+  /// can see (a global, a member, through a pointer), and their roles.
+  std::vector<std::pair<const clang::BinaryOperator *, RoleSet>> NonLocalPidStores;
+  /// The parent carries on running the program after the fork: some parent
+  /// path returns from the function or goes round a loop. False when every
+  /// parent path ends the process (daemonization: only the child continues).
+  bool ParentSurvives = true;
+  /// A child path falls off the end of the function (no return statement);
+  /// the last statement it runs there.
+  bool ChildFallsOffEnd = false;
+  const clang::Stmt *ChildLastBeforeEnd = nullptr;
   /// An escape after which the child's last call goes to a function whose
   /// body is not visible here, so it may never happen (the callee may never
   /// return). Kept apart from Escape; reported only in strict mode.
@@ -110,6 +125,24 @@ struct ForkRegions {
     return It == WaitedRoles.end() ? 0 : It->second;
   }
 };
+
+/// Visits the statements of \p FD from its entry (or from just after
+/// \p After), path by path in CFG order, until a path ends the process or
+/// (unless \p PastExec) calls exec*. A path is not followed past a
+/// statement for which \p Visit returns false. Each CFG element is visited
+/// at most once.
+void walkPaths(ProcessModel &M, const clang::FunctionDecl *FD,
+               const clang::Stmt *After,
+               llvm::function_ref<bool(const clang::Stmt *)> Visit,
+               bool PastExec = false);
+
+/// Visits the statements the child of \p F runs, path by path in CFG order
+/// from the fork, until the child ends or (unless \p PastExec) execs. A path is no longer followed
+/// past a statement for which \p Visit returns false, nor into code the child
+/// does not run. Each CFG element is visited at most once.
+void walkChild(ProcessModel &M, const ForkRegions &F,
+               llvm::function_ref<bool(const clang::Stmt *)> Visit,
+               bool PastExec = false);
 
 /// How the paths through a function end, for function summaries.
 struct PathEndings {
