@@ -8,9 +8,14 @@
 
 #include "checks/ProcshareModule.h"
 #include "checks/ChildWriteNotPropagatedCheck.h"
+#include "checks/ExitInChildCheck.h"
 #include "checks/MissingChildGuardCheck.h"
 #include "checks/ThreadLockAcrossProcessesCheck.h"
+#include "checks/UncheckedForkFailureCheck.h"
+#include "checks/UnflushedStdioBeforeForkCheck.h"
 #include "checks/UnlockedSharedRmwCheck.h"
+#include "checks/UnsafeCallInThreadedChildCheck.h"
+#include "checks/VforkMisuseCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 
@@ -23,6 +28,12 @@ llvm::ArrayRef<CheckInfo> checkCatalog() {
        "after waiting for it: the child changed only its own copy, and the "
        "parent never sees the value.",
        "checks/child-write-not-propagated.md"},
+      {"procshare-exit-in-child",
+       "Finds exit(), std::exit, quick_exit and returns from main in a forked "
+       "child that has not exec'd: they run the parent's atexit handlers and "
+       "static destructors in the child and flush the stdio buffers copied "
+       "from the parent.",
+       "checks/exit-in-child.md"},
       {"procshare-missing-child-guard",
        "Finds forked children that are not fenced off from the parent's code: "
        "a discarded fork result, a child path that falls into parent code, "
@@ -37,11 +48,33 @@ llvm::ArrayRef<CheckInfo> checkCatalog() {
        "guard shared memory, and process-shared locks that do not live in "
        "shared memory.",
        "checks/thread-lock-across-processes.md"},
+      {"procshare-unchecked-fork-failure",
+       "Finds fork results that may be -1 reaching kill, killpg or waitpid, or "
+       "kept for later signalling, without a check for failure: kill(-1, sig) "
+       "signals every process the user may signal.",
+       "checks/unchecked-fork-failure.md"},
+      {"procshare-unflushed-stdio-before-fork",
+       "Finds output written to a buffered stdio stream or iostream that may "
+       "still be buffered when fork() copies the process, in programs whose "
+       "child flushes its copy: the output is written twice when the stream "
+       "is a pipe or a file.",
+       "checks/unflushed-stdio-before-fork.md"},
       {"procshare-unlocked-shared-rmw",
        "Finds read-modify-writes of memory shared between processes (++, --, "
        "+=, x = x op y, test-then-set) made with neither a lock held nor an "
        "atomic operation: another process's update can be lost.",
        "checks/unlocked-shared-rmw.md"},
+      {"procshare-unsafe-call-in-threaded-child",
+       "Finds calls that are not async-signal-safe (allocation, stdio, locks, "
+       "setenv...) in the child of a process that has started threads, before "
+       "the child calls exec or _exit: a lock another thread held at the fork "
+       "stays locked forever.",
+       "checks/unsafe-call-in-threaded-child.md"},
+      {"procshare-vfork-misuse",
+       "Finds anything but storing the pid, exec*() and _exit() in the child "
+       "of vfork(), which borrows the parent's memory and stack until it "
+       "execs or exits.",
+       "checks/vfork-misuse.md"},
   };
   return Checks;
 }
@@ -52,10 +85,18 @@ public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<ChildWriteNotPropagatedCheck>(
         "procshare-child-write-not-propagated");
+    Factories.registerCheck<ExitInChildCheck>("procshare-exit-in-child");
     Factories.registerCheck<MissingChildGuardCheck>("procshare-missing-child-guard");
     Factories.registerCheck<ThreadLockAcrossProcessesCheck>(
         "procshare-thread-lock-across-processes");
+    Factories.registerCheck<UncheckedForkFailureCheck>(
+        "procshare-unchecked-fork-failure");
+    Factories.registerCheck<UnflushedStdioBeforeForkCheck>(
+        "procshare-unflushed-stdio-before-fork");
     Factories.registerCheck<UnlockedSharedRmwCheck>("procshare-unlocked-shared-rmw");
+    Factories.registerCheck<UnsafeCallInThreadedChildCheck>(
+        "procshare-unsafe-call-in-threaded-child");
+    Factories.registerCheck<VforkMisuseCheck>("procshare-vfork-misuse");
   }
 };
 } // namespace

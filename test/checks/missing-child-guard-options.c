@@ -25,6 +25,8 @@ static void run_child(void) { // its last call may not return, so neither may it
 
 void spawn_worker2(void) {
   pid_t p = fork();
+  if (p < 0)
+    return;
   if (p == 0) {
     run_child();
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' leaves its branch here and runs code the parent runs

@@ -6,6 +6,8 @@ int counter;
 int main(void) {
   undeclared_function_call(42);
   pid_t p = fork();
+  if (p < 0)
+    return 1;
   if (p == 0) {
     counter++;
   }

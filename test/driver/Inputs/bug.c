@@ -5,6 +5,8 @@ int counter;
 
 int main(void) {
   pid_t p = fork();
+  if (p < 0)
+    return 1;
   if (p == 0) {
     counter++;
   }

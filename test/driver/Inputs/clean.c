@@ -3,6 +3,8 @@
 
 int main(void) {
   pid_t p = fork();
+  if (p < 0)
+    return 1;
   if (p == 0)
     _exit(0);
   waitpid(p, 0, 0);

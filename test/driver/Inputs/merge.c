@@ -5,6 +5,8 @@ void finish_child(void); /* another file; the rules say it never returns */
 
 int run(char **argv) {
   pid_t p = fork();
+  if (p < 0)
+    return 1;
   if (p == 0) {
     execvp(argv[0], argv);
   }

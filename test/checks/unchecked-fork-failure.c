@@ -1,0 +1,121 @@
+// RUN: %check_procshare %s procshare-unchecked-fork-failure -- -std=c11 -D_GNU_SOURCE
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void work(void);
+static pid_t helper_pid;
+static pid_t checked_pid;
+static pid_t guarded_pid;
+
+// ---- Positives -------------------------------------------------------------
+
+void kill_unchecked(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    work();
+    _exit(0);
+  }
+  sleep(1);
+  kill(pid, SIGTERM);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'kill' may be given -1 from a failed 'fork': it then acts on every process the user may signal; check the result of 'fork' for -1 before using it [procshare-unchecked-fork-failure]
+  // CHECK-NOTES: :[[@LINE-2]]:3: warning: 'kill' may be given -1
+  // CHECK-NOTES: :[[@LINE-9]]:15: note: 'fork' returns -1 here when it fails, and nothing on the way rules that out
+  waitpid(pid, NULL, 0);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'waitpid' may be given -1 from a failed 'fork': it then waits for any child instead; check the result of 'fork' for -1 before using it [procshare-unchecked-fork-failure]
+}
+
+void error_reported_but_not_handled(void) {
+  pid_t pid = fork();
+  if (pid == -1)
+    perror("fork"); // goes on
+  if (pid == 0) {
+    work();
+    _exit(0);
+  }
+  killpg(pid, SIGKILL);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'killpg' may be given -1 from a failed 'fork'
+}
+
+void start_helper(void) {
+  helper_pid = fork();
+  // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: 'helper_pid' keeps the result of 'fork' without a check for -1, and it is later given to 'kill'; a failed 'fork' leaves -1 there, and kill(-1, ...) acts on every process the user may signal [procshare-unchecked-fork-failure]
+  // CHECK-NOTES: :[[@LINE-2]]:14: warning: 'helper_pid' keeps
+  // CHECK-NOTES: :[[@LINE+7]]:26: note: 'helper_pid' is given to 'kill' here
+  if (helper_pid == 0) {
+    execlp("helper", "helper", (char *)0);
+    _exit(127);
+  }
+}
+
+void stop_helper(void) { kill(helper_pid, SIGTERM); }
+
+// ---- Negatives -------------------------------------------------------------
+
+void checked_before_kill(void) {
+  pid_t pid = fork();
+  if (pid < 0) {
+    perror("fork");
+    return;
+  }
+  if (pid == 0) {
+    work();
+    _exit(0);
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, NULL, 0);
+}
+
+void only_in_parent_branch(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    work();
+    _exit(0);
+  } else if (pid > 0) {
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+  }
+}
+
+void switch_on_fork(void) {
+  pid_t pid;
+  switch (pid = fork()) {
+  case -1:
+    exit(1);
+  case 0:
+    work();
+    _exit(0);
+  default:
+    waitpid(pid, NULL, 0);
+  }
+}
+
+void wait_any_child(void) {
+  if (fork() == 0)
+    _exit(0);
+  waitpid(-1, NULL, 0); // not the fork result
+}
+
+void start_checked(void) {
+  checked_pid = fork();
+  if (checked_pid < 0)
+    exit(1);
+  if (checked_pid == 0)
+    _exit(0);
+}
+
+void stop_checked(void) { kill(checked_pid, SIGTERM); }
+
+void start_guarded(void) {
+  guarded_pid = fork();
+  if (guarded_pid == 0)
+    _exit(0);
+}
+
+void stop_guarded(void) {
+  if (guarded_pid > 0)
+    kill(guarded_pid, SIGTERM);
+}
