@@ -102,6 +102,21 @@ std::string absolute(StringRef Path) {
   return std::string(P);
 }
 
+/// Lends one options provider to several contexts (one per file).
+class SharedOptionsProvider : public ClangTidyOptionsProvider {
+public:
+  explicit SharedOptionsProvider(ClangTidyOptionsProvider &P) : P(P) {}
+  const ClangTidyGlobalOptions &getGlobalOptions() override {
+    return P.getGlobalOptions();
+  }
+  std::vector<OptionsSource> getRawOptions(StringRef FileName) override {
+    return P.getRawOptions(FileName);
+  }
+
+private:
+  ClangTidyOptionsProvider &P;
+};
+
 /// FileOptionsProvider with procshare's .clang-tidy parser. LLVM 19's
 /// constructor taking config handlers leaves the file system unset, so set
 /// it here.
@@ -265,18 +280,21 @@ int main(int argc, const char **argv) {
     return usageError("no procshare check is enabled (check --checks and the "
                       "Checks of .clang-tidy files)");
 
-  ClangTidyContext Context(std::move(Provider));
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
       new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
-  // One file at a time: each run gets a fresh diagnostic consumer, so a
-  // compiler error in one file is not blamed on the files after it.
+  // One file at a time, each with a fresh context: a compiler error in one
+  // file is not blamed on the files after it, and each run's diagnostic IDs
+  // (numbered afresh by its own DiagnosticsEngine) map to the right check
+  // names, which a context kept across runs would remember from the first.
   std::vector<ClangTidyError> Errors;
   for (const std::string &F : Files) {
+    ClangTidyContext FileContext(std::make_unique<SharedOptionsProvider>(*Provider));
     std::vector<ClangTidyError> FileErrors =
-        runClangTidy(Context, *Compilations, F, BaseFS, /*ApplyAnyFix=*/false);
+        runClangTidy(FileContext, *Compilations, F, BaseFS, /*ApplyAnyFix=*/false);
     Errors.insert(Errors.end(), std::make_move_iterator(FileErrors.begin()),
                   std::make_move_iterator(FileErrors.end()));
   }
+  ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(*Provider));
 
   unsigned Findings = 0, CompileErrors = 0;
   std::set<std::string> FilesWithErrors;

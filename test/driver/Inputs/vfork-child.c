@@ -1,0 +1,2 @@
+#include <unistd.h>
+void g(void) { if (vfork() == 0) { getpid(); _exit(1); } }
