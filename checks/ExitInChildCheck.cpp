@@ -2,34 +2,12 @@
 
 #include "checks/ExitInChildCheck.h"
 
-#include "clang/ASTMatchers/ASTMatchFinder.h"
 
 using namespace clang;
-using namespace clang::ast_matchers;
 
 namespace procshare {
 
-void ExitInChildCheck::onStartOfTranslationUnit() {
-  ProcshareCheck::onStartOfTranslationUnit();
-  Reported.clear();
-}
-
-void ExitInChildCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
-}
-
-void ExitInChildCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  if (!FD || FD->isDependentContext() || !FD->hasBody())
-    return;
-  ProcessModel &M = model(*Result.Context);
-  if (!M.mayFork(FD))
-    return;
-  for (const ForkRegions &F : M.forks(FD))
-    reportSite(F, *Result.Context);
-}
-
-void ExitInChildCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
+void ExitInChildCheck::checkForkSite(const ForkRegions &F, ASTContext &Ctx) {
   // A vfork child is vfork-misuse's business. When every parent path ends
   // the process (daemonization), the child is the program from then on.
   if (F.Site.Rule.Vfork || !F.ParentSurvives)
@@ -52,9 +30,7 @@ void ExitInChildCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
   }
   if (F.ChildFallsOffEnd && FD->isMain())
     Found.push_back(FD->getBody()); // reported at the closing brace
-  llvm::sort(Found, [&](const Stmt *A, const Stmt *B) {
-    return SM.isBeforeInTranslationUnit(A->getBeginLoc(), B->getBeginLoc());
-  });
+  sortBySource(Found, SM, [](const Stmt *S) { return S; });
 
   bool Cxx = Ctx.getLangOpts().CPlusPlus;
   // `_exit` is declared when <unistd.h> is included.
@@ -62,7 +38,7 @@ void ExitInChildCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
       !Ctx.getTranslationUnitDecl()->lookup(&Ctx.Idents.get("_exit")).empty();
   std::string ForkName = calleeName(F.Site.Call);
   for (const Stmt *S : Found) {
-    if (!Reported.insert(S).second)
+    if (!firstReport(S))
       continue;
     if (const auto *CE = dyn_cast<CallExpr>(S)) {
       std::string Name = ProcessModel::ruleName(CE->getDirectCallee());
@@ -88,9 +64,7 @@ void ExitInChildCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
            "buffers copied from it; end the child with _exit()")
           << !isa<ReturnStmt>(S) << ForkName << Cxx;
     }
-    diag(F.Site.Call->getBeginLoc(), "'%0' creates the child here",
-         DiagnosticIDs::Note)
-        << ForkName;
+    noteFork(F);
   }
 }
 

@@ -5,10 +5,8 @@
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
-#include "clang/ASTMatchers/ASTMatchFinder.h"
 
 using namespace clang;
-using namespace clang::ast_matchers;
 
 namespace procshare {
 
@@ -40,25 +38,9 @@ bool mentions(const Stmt *S, const ValueDecl *D) {
 } // namespace
 
 void UncheckedForkFailureCheck::onStartOfTranslationUnit() {
-  ProcshareCheck::onStartOfTranslationUnit();
-  Reported.clear();
+  ForkSiteCheck::onStartOfTranslationUnit();
   UsesCollected = false;
   PidUses.clear();
-}
-
-void UncheckedForkFailureCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
-}
-
-void UncheckedForkFailureCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  if (!FD || FD->isDependentContext() || !FD->hasBody())
-    return;
-  ProcessModel &M = model(*Result.Context);
-  if (!M.mayFork(FD))
-    return;
-  for (const ForkRegions &F : M.forks(FD))
-    reportSite(F, *Result.Context);
 }
 
 std::vector<const CallExpr *>
@@ -105,7 +87,7 @@ UncheckedForkFailureCheck::unguardedUsesOf(const ValueDecl *D, ASTContext &Ctx) 
   return Out;
 }
 
-void UncheckedForkFailureCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
+void UncheckedForkFailureCheck::checkForkSite(const ForkRegions &F, ASTContext &Ctx) {
   ProcessModel &M = model(Ctx);
   const ParentMap *PM = M.parents(F.Function);
   if (!PM)
@@ -133,11 +115,9 @@ void UncheckedForkFailureCheck::reportSite(const ForkRegions &F, ASTContext &Ctx
     if (Index >= 0 && unsigned(Index) < Call->getNumArgs() && Call->getArg(Index) == Arg)
       Uses.push_back({Call, Arg});
   }
-  llvm::sort(Uses, [&](const auto &A, const auto &B) {
-    return SM.isBeforeInTranslationUnit(A.first->getBeginLoc(), B.first->getBeginLoc());
-  });
+  sortBySource(Uses, SM, [](const auto &P) { return P.first; });
   for (auto [Call, Arg] : Uses) {
-    if (!Reported.insert(Call).second)
+    if (!firstReport(Call))
       continue;
     std::string Name = Call->getDirectCallee()->getNameAsString();
     bool Waits = M.rules().isWait(Name);
@@ -159,7 +139,7 @@ void UncheckedForkFailureCheck::reportSite(const ForkRegions &F, ASTContext &Ctx
       return; // somewhere the failure is told apart: checked
   }
   for (const auto &[Store, Roles] : F.NonLocalPidStores) {
-    if (!(Roles & RoleFailure) || !Reported.insert(Store).second)
+    if (!(Roles & RoleFailure) || !firstReport(Store))
       continue;
     const ValueDecl *D = namedDecl(Store->getLHS());
     if (!D)

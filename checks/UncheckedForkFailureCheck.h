@@ -9,25 +9,21 @@
 #ifndef PROCSHARE_CHECKS_UNCHECKEDFORKFAILURECHECK_H
 #define PROCSHARE_CHECKS_UNCHECKEDFORKFAILURECHECK_H
 
-#include "checks/ProcshareCheck.h"
-#include "llvm/ADT/DenseSet.h"
+#include "checks/ForkSiteCheck.h"
 
 namespace procshare {
 
-class UncheckedForkFailureCheck : public ProcshareCheck {
+class UncheckedForkFailureCheck : public ForkSiteCheck {
 public:
-  using ProcshareCheck::ProcshareCheck;
-  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  using ForkSiteCheck::ForkSiteCheck;
   void onStartOfTranslationUnit() override;
 
 private:
-  void reportSite(const ForkRegions &F, clang::ASTContext &Ctx);
+  void checkForkSite(const ForkRegions &F, clang::ASTContext &Ctx) override;
   /// Calls of pid_use functions in this file whose pid argument names \p D
   /// and is not tested against a bound in a condition around the call.
   std::vector<const clang::CallExpr *> unguardedUsesOf(const clang::ValueDecl *D,
                                                        clang::ASTContext &Ctx);
-  llvm::DenseSet<const clang::Stmt *> Reported;
   bool UsesCollected = false;
   std::vector<std::pair<const clang::CallExpr *, const clang::ValueDecl *>> PidUses;
 };

@@ -3,28 +3,11 @@
 #include "checks/UnflushedStdioBeforeForkCheck.h"
 
 #include "clang/AST/ParentMap.h"
-#include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 
 using namespace clang;
-using namespace clang::ast_matchers;
 
 namespace procshare {
-
-void UnflushedStdioBeforeForkCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
-}
-
-void UnflushedStdioBeforeForkCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  if (!FD || FD->isDependentContext() || !FD->hasBody())
-    return;
-  ProcessModel &M = model(*Result.Context);
-  if (!M.mayFork(FD))
-    return;
-  for (const ForkRegions &F : M.forks(FD))
-    reportSite(F, *Result.Context);
-}
 
 const Stmt *UnflushedStdioBeforeForkCheck::childFlush(const ForkRegions &F,
                                                       StreamKey Stream,
@@ -64,7 +47,7 @@ const Stmt *UnflushedStdioBeforeForkCheck::childFlush(const ForkRegions &F,
   return Found;
 }
 
-void UnflushedStdioBeforeForkCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
+void UnflushedStdioBeforeForkCheck::checkForkSite(const ForkRegions &F, ASTContext &Ctx) {
   // A wrapper's child returns to its caller, where the caller's own fork
   // site (the wrapper call) is checked.
   if (F.ReturnsPidToCaller || F.Site.Rule.Vfork)

@@ -10,19 +10,16 @@
 #ifndef PROCSHARE_CHECKS_UNFLUSHEDSTDIOBEFOREFORKCHECK_H
 #define PROCSHARE_CHECKS_UNFLUSHEDSTDIOBEFOREFORKCHECK_H
 
-#include "checks/ProcshareCheck.h"
-#include "llvm/ADT/DenseSet.h"
+#include "checks/ForkSiteCheck.h"
 
 namespace procshare {
 
-class UnflushedStdioBeforeForkCheck : public ProcshareCheck {
+class UnflushedStdioBeforeForkCheck : public ForkSiteCheck {
 public:
-  using ProcshareCheck::ProcshareCheck;
-  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  using ForkSiteCheck::ForkSiteCheck;
 
 private:
-  void reportSite(const ForkRegions &F, clang::ASTContext &Ctx);
+  void checkForkSite(const ForkRegions &F, clang::ASTContext &Ctx) override;
   /// Where the child may flush its copy of \p Stream; null if nowhere.
   const clang::Stmt *childFlush(const ForkRegions &F, StreamKey Stream,
                                 clang::ASTContext &Ctx);

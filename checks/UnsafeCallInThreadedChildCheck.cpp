@@ -4,33 +4,14 @@
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
-#include "clang/ASTMatchers/ASTMatchFinder.h"
 
 using namespace clang;
-using namespace clang::ast_matchers;
 
 namespace procshare {
 
 void UnsafeCallInThreadedChildCheck::onStartOfTranslationUnit() {
-  ProcshareCheck::onStartOfTranslationUnit();
-  Reported.clear();
+  ForkSiteCheck::onStartOfTranslationUnit();
   Summaries.clear();
-}
-
-void UnsafeCallInThreadedChildCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
-}
-
-void UnsafeCallInThreadedChildCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  if (!FD || FD->isDependentContext() || !FD->hasBody())
-    return;
-  ProcessModel &M = model(*Result.Context);
-  if (!M.mayFork(FD))
-    return;
-  for (const ForkRegions &F : M.forks(FD))
-    if (!F.Site.Rule.Vfork) // a vfork child is vfork-misuse's business
-      reportSite(F, *Result.Context);
 }
 
 namespace {
@@ -79,7 +60,7 @@ UnsafeCallInThreadedChildCheck::unsafe(const Stmt *S, ASTContext &Ctx, unsigned 
   if (!System && Callee->hasBody(Def) && Def) {
     if (Depth < 4)
       if (auto U = firstUnsafeIn(Def, Ctx, Depth + 1))
-        return Unsafe{U->Inner ? U->Inner : nullptr, U->What};
+        return Unsafe{U->Inner, U->What};
     return std::nullopt;
   }
   // A C library function (global namespace, from a system header) not on the
@@ -110,7 +91,10 @@ UnsafeCallInThreadedChildCheck::firstUnsafeIn(const FunctionDecl *FD, ASTContext
   return Found;
 }
 
-void UnsafeCallInThreadedChildCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
+void UnsafeCallInThreadedChildCheck::checkForkSite(const ForkRegions &F,
+                                                   ASTContext &Ctx) {
+  if (F.Site.Rule.Vfork)
+    return; // a vfork child is vfork-misuse's business
   ProcessModel &M = model(Ctx);
   const Stmt *Thread = M.threadStarts().startedBefore(F.Function, F.Site.Call);
   if (!Thread)
@@ -124,12 +108,10 @@ void UnsafeCallInThreadedChildCheck::reportSite(const ForkRegions &F, ASTContext
     return false; // the first unsafe call on each path
   });
   const SourceManager &SM = Ctx.getSourceManager();
-  llvm::sort(Found, [&](const auto &A, const auto &B) {
-    return SM.isBeforeInTranslationUnit(A.first->getBeginLoc(), B.first->getBeginLoc());
-  });
+  sortBySource(Found, SM, [](const auto &P) { return P.first; });
   std::string ForkName = calleeName(F.Site.Call);
   for (const auto &[S, U] : Found) {
-    if (!Reported.insert(S).second)
+    if (!firstReport(S))
       continue;
     std::string Called;
     if (const auto *CE = dyn_cast<CallExpr>(S); CE && CE->getDirectCallee())
@@ -146,8 +128,7 @@ void UnsafeCallInThreadedChildCheck::reportSite(const ForkRegions &F, ASTContext
       diag(U.Inner->getBeginLoc(), "'%0' is called here", DiagnosticIDs::Note) << U.What;
     diag(Thread->getBeginLoc(), "a thread may have been started here before the fork",
          DiagnosticIDs::Note);
-    diag(F.Site.Call->getBeginLoc(), "'%0' creates the child here", DiagnosticIDs::Note)
-        << ForkName;
+    noteFork(F);
   }
 }
 

@@ -10,17 +10,14 @@
 #ifndef PROCSHARE_CHECKS_UNSAFECALLINTHREADEDCHILDCHECK_H
 #define PROCSHARE_CHECKS_UNSAFECALLINTHREADEDCHILDCHECK_H
 
-#include "checks/ProcshareCheck.h"
+#include "checks/ForkSiteCheck.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/DenseSet.h"
 
 namespace procshare {
 
-class UnsafeCallInThreadedChildCheck : public ProcshareCheck {
+class UnsafeCallInThreadedChildCheck : public ForkSiteCheck {
 public:
-  using ProcshareCheck::ProcshareCheck;
-  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  using ForkSiteCheck::ForkSiteCheck;
   void onStartOfTranslationUnit() override;
 
 private:
@@ -36,9 +33,8 @@ private:
   /// The first unsafe statement \p FD runs before it execs or ends.
   std::optional<Unsafe> firstUnsafeIn(const clang::FunctionDecl *FD,
                                       clang::ASTContext &Ctx, unsigned Depth);
-  void reportSite(const ForkRegions &F, clang::ASTContext &Ctx);
+  void checkForkSite(const ForkRegions &F, clang::ASTContext &Ctx) override;
 
-  llvm::DenseSet<const clang::Stmt *> Reported;
   llvm::DenseMap<const clang::FunctionDecl *, std::optional<Unsafe>> Summaries;
 };
 

@@ -3,35 +3,14 @@
 #include "checks/VforkMisuseCheck.h"
 
 #include "clang/AST/ExprCXX.h"
-#include "clang/ASTMatchers/ASTMatchFinder.h"
 
 using namespace clang;
-using namespace clang::ast_matchers;
 
 namespace procshare {
 
-void VforkMisuseCheck::onStartOfTranslationUnit() {
-  ProcshareCheck::onStartOfTranslationUnit();
-  Reported.clear();
-}
-
-void VforkMisuseCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
-}
-
-void VforkMisuseCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  if (!FD || FD->isDependentContext() || !FD->hasBody())
-    return;
-  ProcessModel &M = model(*Result.Context);
-  if (!M.mayFork(FD))
-    return;
-  for (const ForkRegions &F : M.forks(FD))
-    if (F.Site.Rule.Vfork)
-      reportSite(F, *Result.Context);
-}
-
-void VforkMisuseCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
+void VforkMisuseCheck::checkForkSite(const ForkRegions &F, ASTContext &Ctx) {
+  if (!F.Site.Rule.Vfork)
+    return; // a fork() child has memory of its own
   ProcessModel &M = model(Ctx);
   const Rules &R = rules();
   const Expr *Site = F.Site.Call;
@@ -72,12 +51,10 @@ void VforkMisuseCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
   if (F.ChildFallsOffEnd)
     Found.push_back({F.Function->getBody(), Return});
   const SourceManager &SM = Ctx.getSourceManager();
-  llvm::sort(Found, [&](const auto &A, const auto &B) {
-    return SM.isBeforeInTranslationUnit(A.first->getBeginLoc(), B.first->getBeginLoc());
-  });
+  sortBySource(Found, SM, [](const auto &P) { return P.first; });
   std::string Name = calleeName(F.Site.Call);
   for (auto [S, W] : Found) {
-    if (!Reported.insert(S).second)
+    if (!firstReport(S))
       continue;
     SourceLocation Loc = S->getBeginLoc();
     if (const auto *CS = dyn_cast<CompoundStmt>(S))
@@ -113,8 +90,7 @@ void VforkMisuseCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
           << Name;
       break;
     }
-    diag(F.Site.Call->getBeginLoc(), "'%0' creates the child here", DiagnosticIDs::Note)
-        << Name;
+    noteFork(F);
   }
 }
 

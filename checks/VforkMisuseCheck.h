@@ -9,21 +9,16 @@
 #ifndef PROCSHARE_CHECKS_VFORKMISUSECHECK_H
 #define PROCSHARE_CHECKS_VFORKMISUSECHECK_H
 
-#include "checks/ProcshareCheck.h"
-#include "llvm/ADT/DenseSet.h"
+#include "checks/ForkSiteCheck.h"
 
 namespace procshare {
 
-class VforkMisuseCheck : public ProcshareCheck {
+class VforkMisuseCheck : public ForkSiteCheck {
 public:
-  using ProcshareCheck::ProcshareCheck;
-  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
-  void onStartOfTranslationUnit() override;
+  using ForkSiteCheck::ForkSiteCheck;
 
 private:
-  void reportSite(const ForkRegions &F, clang::ASTContext &Ctx);
-  llvm::DenseSet<const clang::Stmt *> Reported;
+  void checkForkSite(const ForkRegions &F, clang::ASTContext &Ctx) override;
 };
 
 } // namespace procshare

@@ -521,6 +521,23 @@ private:
   /// to handle the connection while the parent loops on, and its other exits
   /// are taken only in modes where it does not fork (sshd's debug mode).
   bool parentReturnsFromForkIteration() const {
+    return parentPathReaches(/*AcrossIterations=*/false);
+  }
+
+  /// Whether some parent path from the fork returns from the function or
+  /// comes back to the fork, rather than ending the process (a loop that
+  /// only waits, as a daemonizing parent does before it exits, is no way
+  /// out).
+  bool parentSurvivesFork() const {
+    return !ForkBlock || parentPathReaches(/*AcrossIterations=*/true);
+  }
+
+  /// Follows the parent's own paths from the fork (not into a noreturn
+  /// call's edge to the exit, nor into a branch its pid rules out): do they
+  /// reach the function's exit? With \p AcrossIterations, loop back edges
+  /// are followed and coming back to the fork counts as well; without, a
+  /// back edge ends the path.
+  bool parentPathReaches(bool AcrossIterations) const {
     if (!ForkBlock)
       return false;
     const CFGBlock &Exit = G.getExit();
@@ -532,40 +549,8 @@ private:
       Work.pop_back();
       if (B == &Exit)
         return true;
-      if (B != ForkBlock && B->getLoopTarget())
+      if (!AcrossIterations && B != ForkBlock && B->getLoopTarget())
         continue; // a loop's back edge: the next iteration
-      unsigned I = 0;
-      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
-        const CFGBlock *S = Succ.getReachableBlock();
-        unsigned Index = I++;
-        // Follow the parent's own paths: not into a noreturn call's edge to
-        // the exit, nor into a branch its pid rules out.
-        if (!S || Seen.test(S->getBlockID()) ||
-            !(rolesIn(edge(*B, OutStates[B->getBlockID()], Index, *S).C) & RoleParent))
-          continue;
-        Seen.set(S->getBlockID());
-        Work.push_back(S);
-      }
-    }
-    return false;
-  }
-
-  /// Whether some parent path from the fork returns from the function or
-  /// comes back to the fork, rather than ending the process (a loop that
-  /// only waits, as a daemonizing parent does before it exits, is no way
-  /// out).
-  bool parentSurvivesFork() const {
-    if (!ForkBlock)
-      return true;
-    const CFGBlock &Exit = G.getExit();
-    llvm::BitVector Seen(G.getNumBlockIDs());
-    std::vector<const CFGBlock *> Work{ForkBlock};
-    Seen.set(ForkBlock->getBlockID());
-    while (!Work.empty()) {
-      const CFGBlock *B = Work.back();
-      Work.pop_back();
-      if (B == &Exit)
-        return true;
       unsigned I = 0;
       for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
         const CFGBlock *S = Succ.getReachableBlock();
@@ -573,7 +558,7 @@ private:
         if (!S ||
             !(rolesIn(edge(*B, OutStates[B->getBlockID()], Index, *S).C) & RoleParent))
           continue;
-        if (S == ForkBlock)
+        if (AcrossIterations && S == ForkBlock)
           return true; // round a loop to the fork again
         if (Seen.test(S->getBlockID()))
           continue;
