@@ -165,10 +165,18 @@ void conditionGlobals(const CFG &G, const MemoryEffects &ME,
 } // namespace
 
 void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel &M) {
-  // vfork children share memory until exec (the planned vfork-misuse's
-  // concern); a child the analysis cannot tell apart has no region.
+  // vfork children share memory until exec (vfork-misuse's concern); a
+  // child the analysis cannot tell apart has no region.
   if (F.Site.Rule.Vfork || !F.ChildIsolated)
     return;
+  // A child that calls exec* is preparing to run another program: what it
+  // writes is set-up for that (util-linux more's child resets the tty state
+  // kept in a struct before exec), never a result meant for the parent.
+  for (const auto &[S, Roles] : F.Roles)
+    if (const auto *CE = dyn_cast<CallExpr>(S); CE && Roles == RoleChild)
+      if (const FunctionDecl *Callee = CE->getDirectCallee())
+        if (M.rules().isExec(ProcessModel::ruleName(Callee)))
+          return;
   const FunctionDecl *FD = F.Function;
   const CFG *G = M.cfg(FD);
   const ParentMap *PM = M.parents(FD);

@@ -329,3 +329,23 @@ void accept_loop(int listen_fd) {
     waitpid(-1, NULL, WNOHANG);
   }
 }
+
+// A child that execs sets up the other program: its writes are not results.
+struct tty_state {
+  int lflag;
+};
+static struct tty_state tty;
+static void reset_tty(struct tty_state *t) { t->lflag = 0; }
+
+int run_pager(char **argv) {
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    reset_tty(&tty);
+    execvp(argv[0], argv);
+    _exit(127);
+  }
+  waitpid(pid, NULL, 0);
+  return tty.lflag;
+}
