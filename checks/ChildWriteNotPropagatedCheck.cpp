@@ -4,31 +4,13 @@
 
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/RecursiveASTVisitor.h"
-#include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Analysis/CFG.h"
-#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 using namespace clang;
-using namespace clang::ast_matchers;
 
 namespace procshare {
-
-void ChildWriteNotPropagatedCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
-}
-
-void ChildWriteNotPropagatedCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  if (!FD || FD->isDependentContext() || !FD->hasBody())
-    return;
-  ProcessModel &M = model(*Result.Context);
-  if (!M.mayFork(FD))
-    return;
-  for (const ForkRegions &F : M.forks(FD))
-    checkSite(F, M);
-}
 
 namespace {
 
@@ -92,50 +74,24 @@ private:
 
 /// The first statement on a parent path after the fork that reads \p Loc
 /// after waiting for the child, with no parent write of \p Loc before it.
-const Stmt *parentReadAfterWait(ProcessModel &M, const ForkRegions &F, const CFG &G,
+const Stmt *parentReadAfterWait(ProcessModel &M, const ForkRegions &F,
                                 ParentEffectCache &Effects, const MemLoc &Loc) {
-  std::optional<ProcessModel::CFGPosition> Fork = M.position(F.Function, F.Site.Call);
-  if (!Fork)
-    return nullptr;
-  llvm::BitVector Seen(G.getNumBlockIDs());
-  std::vector<std::pair<const CFGBlock *, unsigned>> Work{{Fork->Block, Fork->After}};
-  while (!Work.empty()) {
-    auto [B, From] = Work.back();
-    Work.pop_back();
-    bool PathGoesOn = true;
-    unsigned I = 0;
-    for (const CFGElement &E : *B) {
-      if (I++ < From)
-        continue;
-      auto CS = E.getAs<CFGStmt>();
-      if (!CS)
-        continue;
-      const Stmt *S = CS->getStmt();
-      RoleSet Roles = F.rolesOf(S);
-      if (!(Roles & RoleParent)) {
-        PathGoesOn = false; // not the parent's path
-        break;
-      }
-      if (Roles & RoleChild)
-        continue; // shared with an escaped child: not the parent's own view
-      const ParentEffects &PE = Effects.of(S);
-      if (llvm::any_of(PE.Reads, [&](const MemLoc &R) { return R.overlaps(Loc); }))
-        return S;
-      // A parent write after the fork replaces whatever it would read.
-      if (llvm::any_of(PE.Writes, [&](const MemLoc &W) { return W.covers(Loc); })) {
-        PathGoesOn = false;
-        break;
-      }
+  const Stmt *Found = nullptr;
+  walkPaths(M, F.Function, F.Site.Call, [&](const Stmt *S) {
+    RoleSet Roles = F.rolesOf(S);
+    if (Found || !(Roles & RoleParent))
+      return false; // not the parent's path
+    if (Roles & RoleChild)
+      return true; // shared with an escaped child: not the parent's own view
+    const ParentEffects &PE = Effects.of(S);
+    if (llvm::any_of(PE.Reads, [&](const MemLoc &R) { return R.overlaps(Loc); })) {
+      Found = S;
+      return false;
     }
-    if (!PathGoesOn)
-      continue;
-    for (const CFGBlock::AdjacentBlock &Succ : B->succs())
-      if (const CFGBlock *S = Succ.getReachableBlock(); S && !Seen.test(S->getBlockID())) {
-        Seen.set(S->getBlockID());
-        Work.push_back({S, 0});
-      }
-  }
-  return nullptr;
+    // A parent write after the fork replaces whatever it would read.
+    return llvm::none_of(PE.Writes, [&](const MemLoc &W) { return W.covers(Loc); });
+  });
+  return Found;
 }
 
 /// The globals a branch condition of \p FD reads.
@@ -164,7 +120,8 @@ void conditionGlobals(const CFG &G, const MemoryEffects &ME,
 
 } // namespace
 
-void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel &M) {
+void ChildWriteNotPropagatedCheck::checkForkSite(const ForkRegions &F, ASTContext &Ctx) {
+  ProcessModel &M = model(Ctx);
   // vfork children share memory until exec (vfork-misuse's concern); a
   // child the analysis cannot tell apart has no region.
   if (F.Site.Rule.Vfork || !F.ChildIsolated)
@@ -271,7 +228,7 @@ void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel 
     if (!InBothProcesses(W.Loc) || ReportedAt.count(W.At) ||
         llvm::any_of(Reported, [&](const MemLoc &R) { return R.overlaps(W.Loc); }))
       continue;
-    const Stmt *Read = parentReadAfterWait(M, F, *G, Effects, W.Loc);
+    const Stmt *Read = parentReadAfterWait(M, F, Effects, W.Loc);
     if (!Read || IsChildFlag(W.Loc))
       continue;
     Reported.push_back(W.Loc);
@@ -301,8 +258,7 @@ void ChildWriteNotPropagatedCheck::checkSite(const ForkRegions &F, ProcessModel 
     if (W.InCallee)
       diag(W.InCallee->getBeginLoc(), "%0 writes '%1' here", DiagnosticIDs::Note)
           << Where << Name;
-    diag(F.Site.Call->getBeginLoc(), "'%0' creates the child here", DiagnosticIDs::Note)
-        << Fork;
+    noteFork(F);
     diag(Read->getBeginLoc(), "the parent reads its own, unchanged copy here",
          DiagnosticIDs::Note);
   }

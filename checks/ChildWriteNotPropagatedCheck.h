@@ -8,18 +8,16 @@
 #ifndef PROCSHARE_CHECKS_CHILDWRITENOTPROPAGATEDCHECK_H
 #define PROCSHARE_CHECKS_CHILDWRITENOTPROPAGATEDCHECK_H
 
-#include "checks/ProcshareCheck.h"
+#include "checks/ForkSiteCheck.h"
 
 namespace procshare {
 
-class ChildWriteNotPropagatedCheck : public ProcshareCheck {
+class ChildWriteNotPropagatedCheck : public ForkSiteCheck {
 public:
-  using ProcshareCheck::ProcshareCheck;
-  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  using ForkSiteCheck::ForkSiteCheck;
 
 private:
-  void checkSite(const ForkRegions &F, ProcessModel &M);
+  void checkForkSite(const ForkRegions &F, clang::ASTContext &Ctx) override;
 };
 
 } // namespace procshare

@@ -1254,7 +1254,10 @@ void walkPaths(ProcessModel &M, const FunctionDecl *FD, const Stmt *After,
   }
   llvm::BitVector Seen(G->getNumBlockIDs());
   std::vector<std::pair<const CFGBlock *, unsigned>> Work{First};
-  Seen.set(First.first->getBlockID());
+  // A walk that starts mid-block may come back round a loop to the
+  // statements of that block before its start.
+  if (First.second == 0)
+    Seen.set(First.first->getBlockID());
   while (!Work.empty()) {
     auto [B, From] = Work.back();
     Work.pop_back();
