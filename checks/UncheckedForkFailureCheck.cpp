@@ -3,8 +3,6 @@
 #include "checks/UncheckedForkFailureCheck.h"
 
 #include "clang/AST/ParentMap.h"
-#include "clang/AST/ParentMapContext.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 
 using namespace clang;
 
@@ -57,20 +55,18 @@ UncheckedForkFailureCheck::unguardedUsesOf(const ValueDecl *D, ASTContext &Ctx) 
       for (const ProcessModel::CallSite &Site : Sites)
         if (unsigned(Arg) < Site.Call->getNumArgs())
           if (const ValueDecl *Named = namedDecl(Site.Call->getArg(Arg)))
-            PidUses.push_back({Site.Call, Named});
+            PidUses.push_back({Site.Call, Named, Site.Caller});
     }
   }
   std::vector<const CallExpr *> Out;
-  for (auto [Call, Named] : PidUses) {
-    if (Named != D)
+  for (const PidUse &U : PidUses) {
+    if (U.Pid != D)
       continue;
     // Guarded: an if, loop or ?: condition around the call tests the pid.
     bool Guarded = false;
-    DynTypedNodeList Parents = Ctx.getParents(*Call);
-    for (int Steps = 0; !Guarded && !Parents.empty() && Steps < 32; ++Steps) {
-      const Stmt *P = Parents[0].get<Stmt>();
-      if (!P)
-        break;
+    const ParentMap *PM = U.Caller ? M.parents(U.Caller) : nullptr;
+    for (const Stmt *P = PM ? PM->getParent(U.Call) : nullptr; P && !Guarded;
+         P = PM->getParent(P)) {
       if (const auto *If = dyn_cast<IfStmt>(P))
         Guarded = mentions(If->getCond(), D);
       else if (const auto *W = dyn_cast<WhileStmt>(P))
@@ -79,10 +75,9 @@ UncheckedForkFailureCheck::unguardedUsesOf(const ValueDecl *D, ASTContext &Ctx) 
         Guarded = mentions(CO->getCond(), D);
       else if (const auto *BO = dyn_cast<BinaryOperator>(P); BO && BO->isLogicalOp())
         Guarded = mentions(BO->getLHS(), D);
-      Parents = Ctx.getParents(*P);
     }
     if (!Guarded)
-      Out.push_back(Call);
+      Out.push_back(U.Call);
   }
   return Out;
 }

@@ -25,7 +25,12 @@ private:
   std::vector<const clang::CallExpr *> unguardedUsesOf(const clang::ValueDecl *D,
                                                        clang::ASTContext &Ctx);
   bool UsesCollected = false;
-  std::vector<std::pair<const clang::CallExpr *, const clang::ValueDecl *>> PidUses;
+  struct PidUse {
+    const clang::CallExpr *Call;
+    const clang::ValueDecl *Pid;        ///< what the pid argument names
+    const clang::FunctionDecl *Caller;  ///< null in a global's initialiser
+  };
+  std::vector<PidUse> PidUses;
 };
 
 } // namespace procshare

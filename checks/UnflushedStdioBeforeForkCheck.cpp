@@ -3,7 +3,6 @@
 #include "checks/UnflushedStdioBeforeForkCheck.h"
 
 #include "clang/AST/ParentMap.h"
-#include "clang/Lex/Lexer.h"
 
 using namespace clang;
 

@@ -3,7 +3,6 @@
 #include "checks/UnsafeCallInThreadedChildCheck.h"
 
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMap.h"
 
 using namespace clang;
 
