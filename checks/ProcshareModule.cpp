@@ -10,6 +10,7 @@
 #include "checks/ChildWriteNotPropagatedCheck.h"
 #include "checks/ExitInChildCheck.h"
 #include "checks/MissingChildGuardCheck.h"
+#include "checks/SharedMappingAfterForkCheck.h"
 #include "checks/ThreadLockAcrossProcessesCheck.h"
 #include "checks/UncheckedForkFailureCheck.h"
 #include "checks/UnflushedStdioBeforeForkCheck.h"
@@ -40,6 +41,11 @@ llvm::ArrayRef<CheckInfo> checkCatalog() {
        "returns to a caller that cannot tell it from the parent, loops back "
        "to the fork, or a fork that runs during static initialisation.",
        "checks/missing-child-guard.md"},
+      {"procshare-shared-mapping-after-fork",
+       "Finds anonymous shared mappings, private System V segments, pipes and "
+       "socket pairs made by one process after fork() and used by the other: "
+       "only processes forked after an object is made inherit it.",
+       "checks/shared-mapping-after-fork.md"},
       {"procshare-thread-lock-across-processes",
        "Finds locks that only work between the threads of one process relied "
        "on between processes: process-private pthread objects and semaphores "
@@ -87,6 +93,8 @@ public:
         "procshare-child-write-not-propagated");
     Factories.registerCheck<ExitInChildCheck>("procshare-exit-in-child");
     Factories.registerCheck<MissingChildGuardCheck>("procshare-missing-child-guard");
+    Factories.registerCheck<SharedMappingAfterForkCheck>(
+        "procshare-shared-mapping-after-fork");
     Factories.registerCheck<ThreadLockAcrossProcessesCheck>(
         "procshare-thread-lock-across-processes");
     Factories.registerCheck<UncheckedForkFailureCheck>(

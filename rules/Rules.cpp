@@ -84,6 +84,14 @@ const std::vector<CategorySchema> &schemas() {
       {"async_signal_safe", {}},
       {"async_signal_unsafe", {}},
       {"pid_use", {{"pid_arg", FieldType::UInt}}},
+      {"inherited_ipc",
+       {{"object_arg", FieldType::UInt},
+        {"flags_arg", FieldType::UInt},
+        {"flags", FieldType::StringList},
+        {"key_arg", FieldType::UInt},
+        {"key", FieldType::String},
+        {"what", FieldType::String}},
+       {"what"}},
       {"stdio_write", {{"stream_arg", FieldType::UInt}}},
       {"stdio_flush", {{"stream_arg", FieldType::UInt}}},
       {"stdio_buffering", {{"stream_arg", FieldType::UInt}}},
@@ -310,6 +318,17 @@ private:
         F.ChildIsZero = E.value("child_result", std::string("zero")) == "zero";
       }
       put(R.Forks, Name, Remove, F);
+    } else if (Category == "inherited_ipc") {
+      InheritedIpcRule I;
+      if (E.is_object() && !Remove) {
+        I.ObjectArg = E.contains("object_arg") ? E["object_arg"].get<int>() : -1;
+        I.FlagsArg = E.contains("flags_arg") ? E["flags_arg"].get<int>() : -1;
+        I.Flags = E.value("flags", std::vector<std::string>{});
+        I.KeyArg = E.contains("key_arg") ? E["key_arg"].get<int>() : -1;
+        I.Key = E.value("key", std::string());
+        I.What = E.value("what", std::string());
+      }
+      put(R.InheritedIpcs, Name, Remove, I);
     } else if (Category == "shared_alloc") {
       SharedAllocRule S;
       if (E.is_object()) {

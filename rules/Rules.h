@@ -35,6 +35,22 @@ struct SharedAllocRule {
   std::vector<std::string> SharedFlags;
 };
 
+/// An IPC object that connects only the processes forked after it is made:
+/// an anonymous shared mapping, a pipe, a socket pair.
+struct InheritedIpcRule {
+  /// The argument that receives the object (pipe's fd array); -1: the result.
+  int ObjectArg = -1;
+  /// The call makes such an object only when argument FlagsArg has every
+  /// flag of Flags set (mmap: MAP_SHARED and MAP_ANONYMOUS) ...
+  int FlagsArg = -1;
+  std::vector<std::string> Flags;
+  /// ... and argument KeyArg equals the constant Key (shmget: IPC_PRIVATE).
+  int KeyArg = -1;
+  std::string Key;
+  /// What messages call it ("an anonymous shared mapping", "a pipe").
+  std::string What;
+};
+
 enum class LockKind { Acquire, TryAcquire, Release };
 
 struct LockRule {
@@ -149,6 +165,9 @@ public:
   bool isMutatingMethod(llvm::StringRef Name) const {
     return MutatingMethods.count(Name);
   }
+  const InheritedIpcRule *inheritedIpc(llvm::StringRef Name) const {
+    return find(InheritedIpcs, Name);
+  }
   const SharedAllocRule *sharedAlloc(llvm::StringRef Name) const {
     return find(SharedAllocs, Name);
   }
@@ -200,6 +219,7 @@ private:
   llvm::StringMap<LockInitRule> LockInits;
   llvm::StringMap<LockAttrRule> LockAttrs;
   llvm::StringMap<SharedAllocRule> SharedAllocs;
+  llvm::StringMap<InheritedIpcRule> InheritedIpcs;
   llvm::StringMap<LockRule> Locks;
   llvm::StringMap<LockTypeRule> LockTypes;
 };

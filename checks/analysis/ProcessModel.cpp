@@ -400,7 +400,8 @@ std::optional<int64_t> ProcessModel::macroValue(llvm::StringRef Name) const {
       {"MAP_SHARED", 0x01}, {"MAP_SHARED_VALIDATE", 0x03}, {"MAP_ANONYMOUS", 0x20},
       {"LOCK_UN", 8},
       {"F_ULOCK", 0},       {"F_SETLK", 6},                {"F_SETLKW", 7},
-      {"F_UNLCK", 2},       {"PTHREAD_PROCESS_PRIVATE", 0}, {"PTHREAD_PROCESS_SHARED", 1}};
+      {"F_UNLCK", 2},       {"PTHREAD_PROCESS_PRIVATE", 0}, {"PTHREAD_PROCESS_SHARED", 1},
+      {"IPC_PRIVATE", 0}};
   for (const auto &[N, V] : Linux)
     if (Name == N)
       return V;
