@@ -10,6 +10,7 @@
 #include "checks/ChildWriteNotPropagatedCheck.h"
 #include "checks/ExitInChildCheck.h"
 #include "checks/MissingChildGuardCheck.h"
+#include "checks/NonShareableInSharedMemoryCheck.h"
 #include "checks/SharedMappingAfterForkCheck.h"
 #include "checks/ThreadLockAcrossProcessesCheck.h"
 #include "checks/UncheckedForkFailureCheck.h"
@@ -41,6 +42,12 @@ llvm::ArrayRef<CheckInfo> checkCatalog() {
        "returns to a caller that cannot tell it from the parent, loops back "
        "to the fork, or a fork that runs during static initialisation.",
        "checks/missing-child-guard.md"},
+      {"procshare-non-shareable-in-shared-memory",
+       "Finds what cannot mean the same in every process put in memory shared "
+       "between them: pointers to process-private memory, objects that own "
+       "heap memory or have a vtable, std::atomic that is not lock-free, and "
+       "objects holding pointers written byte-wise to a pipe or socket pair.",
+       "checks/non-shareable-in-shared-memory.md"},
       {"procshare-shared-mapping-after-fork",
        "Finds anonymous shared mappings, private System V segments, pipes and "
        "socket pairs made by one process after fork() and used by the other: "
@@ -93,6 +100,8 @@ public:
         "procshare-child-write-not-propagated");
     Factories.registerCheck<ExitInChildCheck>("procshare-exit-in-child");
     Factories.registerCheck<MissingChildGuardCheck>("procshare-missing-child-guard");
+    Factories.registerCheck<NonShareableInSharedMemoryCheck>(
+        "procshare-non-shareable-in-shared-memory");
     Factories.registerCheck<SharedMappingAfterForkCheck>(
         "procshare-shared-mapping-after-fork");
     Factories.registerCheck<ThreadLockAcrossProcessesCheck>(

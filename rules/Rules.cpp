@@ -83,6 +83,7 @@ const std::vector<CategorySchema> &schemas() {
       {"thread_join", {}},
       {"async_signal_safe", {}},
       {"async_signal_unsafe", {}},
+      {"heap_owning_types", {}},
       {"pid_use", {{"pid_arg", FieldType::UInt}}},
       {"inherited_ipc",
        {{"object_arg", FieldType::UInt},
@@ -412,6 +413,7 @@ private:
           : Category == "private_alloc" ? &R.PrivateAllocs
           : Category == "lock_guards" ? &R.LockGuards
           : Category == "async_signal_unsafe" ? &R.AsyncSignalUnsafe
+          : Category == "heap_owning_types" ? &R.HeapOwningTypes
                                        : &R.AsyncSignalSafe;
       put(*Set, Name, Remove, Empty{});
     }

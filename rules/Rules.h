@@ -165,6 +165,10 @@ public:
   bool isMutatingMethod(llvm::StringRef Name) const {
     return MutatingMethods.count(Name);
   }
+  /// A class whose objects own memory on their process's heap (std::string,
+  /// containers, std::shared_ptr, std::function): meaningless in another
+  /// process's view of shared memory.
+  bool isHeapOwningType(llvm::StringRef Name) const { return HeapOwningTypes.count(Name); }
   const InheritedIpcRule *inheritedIpc(llvm::StringRef Name) const {
     return find(InheritedIpcs, Name);
   }
@@ -213,7 +217,7 @@ private:
   struct Empty {};
   llvm::StringMap<ForkRule> Forks;
   llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ThreadStart, ThreadJoin,
-      AsyncSignalSafe, AsyncSignalUnsafe, MutatingMethods, PrivateAllocs, LockGuards;
+      AsyncSignalSafe, AsyncSignalUnsafe, HeapOwningTypes, MutatingMethods, PrivateAllocs, LockGuards;
   llvm::StringMap<unsigned> WriteThrough, LockUses, PidUses;
   llvm::StringMap<int> StdioWrites, StdioFlushes, StdioBuffering;
   llvm::StringMap<LockInitRule> LockInits;
