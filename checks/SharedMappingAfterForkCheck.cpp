@@ -1,27 +1,15 @@
 //===- SharedMappingAfterForkCheck.cpp - procshare-shared-mapping-after-fork -===//
 
 #include "checks/SharedMappingAfterForkCheck.h"
+#include "checks/analysis/AstNames.h"
 
 #include "clang/AST/ParentMap.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 
 using namespace clang;
 
 namespace procshare {
 
 namespace {
-/// The variable or member an expression names (`fds`, `ctx->shm`).
-const ValueDecl *namedDecl(const Expr *E) {
-  E = E->IgnoreParenCasts();
-  if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
-    E = UO->getSubExpr()->IgnoreParenCasts();
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-    return DRE->getDecl();
-  if (const auto *ME = dyn_cast<MemberExpr>(E))
-    return ME->getMemberDecl();
-  return nullptr;
-}
-
 /// The place a call's result is kept in (`p = mmap(...)`, `int *p = mmap(...)`).
 const ValueDecl *resultHolder(const CallExpr *CE, const ParentMap &PM) {
   const Stmt *S = CE;
@@ -41,27 +29,6 @@ const ValueDecl *resultHolder(const CallExpr *CE, const ParentMap &PM) {
   return nullptr;
 }
 
-/// True when \p Body mentions \p D.
-bool mentions(const Stmt *Body, const ValueDecl *D) {
-  class Finder : public RecursiveASTVisitor<Finder> {
-  public:
-    explicit Finder(const ValueDecl *D) : D(D) {}
-    bool Found = false;
-    bool VisitDeclRefExpr(DeclRefExpr *E) {
-      Found |= E->getDecl() == D;
-      return !Found;
-    }
-    bool VisitMemberExpr(MemberExpr *E) {
-      Found |= E->getMemberDecl() == D;
-      return !Found;
-    }
-
-  private:
-    const ValueDecl *D;
-  } F(D);
-  F.TraverseStmt(const_cast<Stmt *>(Body));
-  return F.Found;
-}
 } // namespace
 
 const InheritedIpcRule *

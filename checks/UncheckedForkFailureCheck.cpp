@@ -1,6 +1,7 @@
 //===- UncheckedForkFailureCheck.cpp - procshare-unchecked-fork-failure ---===//
 
 #include "checks/UncheckedForkFailureCheck.h"
+#include "checks/analysis/AstNames.h"
 
 #include "clang/AST/ParentMap.h"
 
@@ -8,32 +9,6 @@ using namespace clang;
 
 namespace procshare {
 
-namespace {
-/// The variable or member an expression names (`pid`, `s->pid`, `pids[i]`).
-const ValueDecl *namedDecl(const Expr *E) {
-  E = E->IgnoreParenImpCasts();
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-    return DRE->getDecl();
-  if (const auto *ME = dyn_cast<MemberExpr>(E))
-    return ME->getMemberDecl();
-  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
-    return namedDecl(AS->getBase());
-  return nullptr;
-}
-
-/// True when \p E mentions \p D.
-bool mentions(const Stmt *S, const ValueDecl *D) {
-  if (!S)
-    return false;
-  if (const auto *E = dyn_cast<Expr>(S))
-    if (namedDecl(E) == D)
-      return true;
-  for (const Stmt *C : S->children())
-    if (mentions(C, D))
-      return true;
-  return false;
-}
-} // namespace
 
 void UncheckedForkFailureCheck::onStartOfTranslationUnit() {
   ForkSiteCheck::onStartOfTranslationUnit();

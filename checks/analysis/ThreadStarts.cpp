@@ -1,6 +1,7 @@
 //===- ThreadStarts.cpp - Where the program starts threads ----------------===//
 
 #include "checks/analysis/ThreadStarts.h"
+#include "checks/analysis/AstNames.h"
 #include "checks/analysis/ProcessModel.h"
 
 #include "clang/AST/ExprCXX.h"
@@ -79,16 +80,7 @@ const ValueDecl *ThreadStarts::handleOf(const FunctionDecl *FD, const Stmt *S) {
         break;
     return nullptr;
   }
-  if (!H)
-    return nullptr;
-  H = H->IgnoreParenImpCasts();
-  if (const auto *UO = dyn_cast<UnaryOperator>(H); UO && UO->getOpcode() == UO_AddrOf)
-    H = UO->getSubExpr()->IgnoreParenImpCasts();
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(H))
-    return DRE->getDecl();
-  if (const auto *ME = dyn_cast<MemberExpr>(H))
-    return ME->getMemberDecl();
-  return nullptr;
+  return H ? namedDecl(H) : nullptr;
 }
 
 bool ThreadStarts::joinedBetween(const FunctionDecl *FD, const Stmt *Start,

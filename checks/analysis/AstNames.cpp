@@ -1,0 +1,34 @@
+//===- AstNames.cpp - What an expression names ----------------------------===//
+
+#include "checks/analysis/AstNames.h"
+
+using namespace clang;
+
+namespace procshare {
+
+const ValueDecl *namedDecl(const Expr *E) {
+  E = E->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
+    return namedDecl(UO->getSubExpr());
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    return DRE->getDecl();
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    return ME->getMemberDecl();
+  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+    return namedDecl(AS->getBase());
+  return nullptr;
+}
+
+bool mentions(const Stmt *S, const ValueDecl *D) {
+  if (!S)
+    return false;
+  if (const auto *E = dyn_cast<Expr>(S))
+    if ((isa<DeclRefExpr>(E) || isa<MemberExpr>(E)) && namedDecl(E) == D)
+      return true;
+  for (const Stmt *C : S->children())
+    if (mentions(C, D))
+      return true;
+  return false;
+}
+
+} // namespace procshare
