@@ -10,6 +10,7 @@
 
 #include "checks/ProcshareModule.h"
 #include "driver/CompileDatabase.h"
+#include "driver/ResultWriter.h"
 #include "rules/Rules.h"
 
 #include "clang-tidy/ClangTidy.h"
@@ -74,6 +75,16 @@ cl::list<std::string> ExtraArgs("extra-arg", cl::desc("Add an argument to every 
                                 cl::value_desc("arg"), cl::cat(Category));
 cl::opt<bool> ListChecks("list-checks", cl::desc("List the checks and exit"),
                          cl::cat(Category));
+enum class OutputFormat { Text, Json, Sarif };
+cl::opt<OutputFormat> Format(
+    "format", cl::desc("Output format (default: text)"),
+    cl::values(clEnumValN(OutputFormat::Text, "text", "clang-tidy's text, to standard output"),
+               clEnumValN(OutputFormat::Json, "json", "a JSON array, one object per diagnostic"),
+               clEnumValN(OutputFormat::Sarif, "sarif", "SARIF 2.1.0 (GitHub code scanning)")),
+    cl::init(OutputFormat::Text), cl::cat(Category));
+cl::opt<std::string> OutputFile(
+    "output", cl::desc("Write the json or sarif output to this file (default: standard output)"),
+    cl::value_desc("file"), cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print findings only, no summary or notices"),
                     cl::cat(Category));
 
@@ -142,6 +153,35 @@ int usageError(const Twine &Message) {
   return 2;
 }
 
+/// Writes \p Text to \p Path through a temporary file renamed over it, so
+/// the file is never half-written.
+bool writeFileAtomically(StringRef Path, StringRef Text) {
+  SmallString<256> Temp;
+  int FD;
+  SmallString<256> Model(Path);
+  Model += ".tmp-%%%%%%";
+  if (std::error_code EC = sys::fs::createUniqueFile(Model, FD, Temp)) {
+    usageError("cannot write '" + Path + "': " + EC.message());
+    return false;
+  }
+  {
+    raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << Text;
+    OS.close();
+    if (OS.has_error()) {
+      sys::fs::remove(Temp);
+      usageError("cannot write '" + Path + "': " + OS.error().message());
+      return false;
+    }
+  }
+  if (std::error_code EC = sys::fs::rename(Temp, Path)) {
+    sys::fs::remove(Temp);
+    usageError("cannot write '" + Path + "': " + EC.message());
+    return false;
+  }
+  return true;
+}
+
 } // namespace
 
 int main(int argc, const char **argv) {
@@ -161,6 +201,8 @@ int main(int argc, const char **argv) {
   });
   if (!cl::ParseCommandLineOptions(argc, argv, Overview, &errs()))
     return 2;
+  if (!OutputFile.empty() && Format == OutputFormat::Text)
+    return usageError("--output needs --format=json or --format=sarif");
 
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
   Defaults.Checks = "-*,procshare-*";
@@ -306,8 +348,24 @@ int main(int argc, const char **argv) {
       ++Findings;
     }
   }
-  unsigned WErrors = 0;
-  handleErrors(Errors, Context, FixBehaviour::FB_NoFix, WErrors, BaseFS);
+  if (Format == OutputFormat::Text) {
+    unsigned WErrors = 0;
+    handleErrors(Errors, Context, FixBehaviour::FB_NoFix, WErrors, BaseFS);
+  } else {
+    SmallString<256> Root;
+    sys::fs::current_path(Root);
+    std::string Text;
+    raw_string_ostream OS(Text);
+    if (Format == OutputFormat::Json)
+      procshare::writeJson(Errors, Root, OS);
+    else
+      procshare::writeSarif(Errors, Root, PROCSHARE_VERSION, OS);
+    if (OutputFile.empty()) {
+      outs() << Text;
+    } else if (!writeFileAtomically(OutputFile, Text)) {
+      return 2;
+    }
+  }
 
   if (!Quiet) {
     errs() << "procshare: " << Findings << (Findings == 1 ? " finding" : " findings")

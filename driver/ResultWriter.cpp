@@ -1,0 +1,196 @@
+//===- ResultWriter.cpp - Findings as JSON or SARIF -----------------------===//
+
+#include "driver/ResultWriter.h"
+#include "checks/ProcshareModule.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
+#include <nlohmann/json.hpp>
+
+using json = nlohmann::json;
+using clang::tidy::ClangTidyError;
+using clang::tooling::DiagnosticMessage;
+
+namespace procshare {
+
+namespace {
+/// Line and column (1-based, in bytes) of offsets in files, each file read
+/// once.
+class Positions {
+public:
+  struct Pos {
+    unsigned Line = 0, Column = 0;
+    std::string LineText;
+  };
+  Pos at(const std::string &File, unsigned Offset) {
+    auto [It, New] = Files.try_emplace(File);
+    if (New)
+      if (auto Buf = llvm::MemoryBuffer::getFile(File))
+        It->second = (*Buf)->getBuffer().str();
+    const std::string &Text = It->second;
+    Pos P;
+    if (Offset > Text.size())
+      return P;
+    size_t LineStart = Text.rfind('\n', Offset ? Offset - 1 : 0);
+    LineStart = (LineStart == std::string::npos || Offset == 0) ? 0 : LineStart + 1;
+    P.Line = 1 + std::count(Text.begin(), Text.begin() + LineStart, '\n');
+    P.Column = 1 + Offset - LineStart;
+    size_t LineEnd = Text.find('\n', LineStart);
+    P.LineText = Text.substr(LineStart, LineEnd == std::string::npos ? std::string::npos
+                                                                      : LineEnd - LineStart);
+    return P;
+  }
+
+private:
+  llvm::StringMap<std::string> Files;
+};
+
+std::string relative(llvm::StringRef Path, llvm::StringRef Root) {
+  if (!Root.empty() && Path.starts_with(Root)) {
+    llvm::StringRef Rest = Path.drop_front(Root.size());
+    if (Rest.consume_front("/"))
+      return Rest.str();
+  }
+  return Path.str();
+}
+
+std::string severity(const ClangTidyError &E) {
+  return E.DiagLevel == clang::tooling::Diagnostic::Error ? "error" : "warning";
+}
+
+json location(const DiagnosticMessage &M, Positions &P, llvm::StringRef Root) {
+  Positions::Pos At = P.at(M.FilePath, M.FileOffset);
+  return {{"file", relative(M.FilePath, Root)}, {"line", At.Line}, {"column", At.Column}};
+}
+
+/// Every replacement of a message, as file/offset/length/text.
+json fixesOf(const DiagnosticMessage &M, Positions &P, llvm::StringRef Root) {
+  json Out = json::array();
+  for (const auto &[File, Reps] : M.Fix)
+    for (const clang::tooling::Replacement &R : Reps) {
+      Positions::Pos At = P.at(R.getFilePath().str(), R.getOffset());
+      Out.push_back({{"file", relative(R.getFilePath(), Root)},
+                     {"offset", R.getOffset()},
+                     {"length", R.getLength()},
+                     {"line", At.Line},
+                     {"column", At.Column},
+                     {"replacement", R.getReplacementText().str()}});
+    }
+  return Out;
+}
+
+/// A fingerprint that survives unrelated line shifts: the check, the file,
+/// the message and the text of the reported line (trimmed), not its number.
+std::string fingerprint(const ClangTidyError &E, Positions &P, llvm::StringRef Root) {
+  Positions::Pos At = P.at(E.Message.FilePath, E.Message.FileOffset);
+  std::string Key = E.DiagnosticName + "\n" + relative(E.Message.FilePath, Root) + "\n" +
+                    E.Message.Message + "\n" + llvm::StringRef(At.LineText).trim().str();
+  return llvm::utohexstr(llvm::xxh3_64bits(Key), /*LowerCase=*/true);
+}
+} // namespace
+
+void writeJson(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
+               llvm::raw_ostream &OS) {
+  Positions P;
+  json Out = json::array();
+  for (const ClangTidyError &E : Errors) {
+    json D = location(E.Message, P, Root);
+    D["check"] = E.DiagnosticName;
+    D["severity"] = severity(E);
+    D["message"] = E.Message.Message;
+    json Notes = json::array();
+    for (const DiagnosticMessage &N : E.Notes) {
+      json L = location(N, P, Root);
+      L["message"] = N.Message;
+      Notes.push_back(L);
+    }
+    D["notes"] = Notes;
+    D["fixes"] = fixesOf(E.Message, P, Root);
+    D["fingerprint"] = fingerprint(E, P, Root);
+    Out.push_back(D);
+  }
+  OS << Out.dump(2) << "\n";
+}
+
+void writeSarif(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
+                llvm::StringRef Version, llvm::raw_ostream &OS) {
+  Positions P;
+  json Rules = json::array();
+  llvm::StringMap<unsigned> RuleIndex;
+  for (const CheckInfo &C : checkCatalog()) {
+    RuleIndex[C.Name] = Rules.size();
+    Rules.push_back({{"id", C.Name},
+                     {"name", C.Name},
+                     {"shortDescription", {{"text", C.Summary}}},
+                     {"fullDescription", {{"text", C.Summary}}},
+                     {"help",
+                      {{"text", std::string(C.Summary) + " See docs/" + C.DocPage + "."},
+                       {"markdown", std::string(C.Summary) + " See [docs/" + C.DocPage +
+                                        "](docs/" + C.DocPage + ")."}}},
+                     {"defaultConfiguration", {{"level", "warning"}}}});
+  }
+  auto Physical = [&](const std::string &File, unsigned Offset) {
+    Positions::Pos At = P.at(File, Offset);
+    return json{{"physicalLocation",
+                 {{"artifactLocation", {{"uri", relative(File, Root)}}},
+                  {"region", {{"startLine", At.Line}, {"startColumn", At.Column}}}}}};
+  };
+  json Results = json::array();
+  for (const ClangTidyError &E : Errors) {
+    json R = {{"ruleId", E.DiagnosticName},
+              {"level", severity(E)},
+              {"message", {{"text", E.Message.Message}}},
+              {"locations", json::array({Physical(E.Message.FilePath, E.Message.FileOffset)})},
+              {"partialFingerprints", {{"procshareFingerprint/v1", fingerprint(E, P, Root)}}}};
+    if (auto It = RuleIndex.find(E.DiagnosticName); It != RuleIndex.end())
+      R["ruleIndex"] = It->second;
+    if (!E.Notes.empty()) {
+      json Related = json::array();
+      unsigned Id = 0;
+      for (const DiagnosticMessage &N : E.Notes) {
+        json L = Physical(N.FilePath, N.FileOffset);
+        L["id"] = Id++;
+        L["message"] = {{"text", N.Message}};
+        Related.push_back(L);
+      }
+      R["relatedLocations"] = Related;
+    }
+    json Fixes = json::array();
+    for (const auto &[File, Reps] : E.Message.Fix) {
+      json Changes = json::array();
+      for (const clang::tooling::Replacement &Rep : Reps) {
+        Positions::Pos At = P.at(Rep.getFilePath().str(), Rep.getOffset());
+        Changes.push_back(
+            {{"artifactLocation", {{"uri", relative(Rep.getFilePath(), Root)}}},
+             {"replacements",
+              json::array({{{"deletedRegion",
+                             {{"charOffset", Rep.getOffset()},
+                              {"charLength", Rep.getLength()},
+                              {"startLine", At.Line},
+                              {"startColumn", At.Column}}},
+                            {"insertedContent",
+                             {{"text", Rep.getReplacementText().str()}}}}})}});
+      }
+      Fixes.push_back({{"description", {{"text", "apply the suggested change"}}},
+                       {"artifactChanges", Changes}});
+    }
+    if (!Fixes.empty())
+      R["fixes"] = Fixes;
+    Results.push_back(R);
+  }
+  json Log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs",
+               json::array({{{"tool",
+                              {{"driver",
+                                {{"name", "procshare"},
+                                 {"version", Version.str()},
+                                 {"rules", Rules}}}}},
+                             {"results", Results}}})}};
+  OS << Log.dump(2) << "\n";
+}
+
+} // namespace procshare

@@ -1,0 +1,28 @@
+//===- ResultWriter.h - Findings as JSON or SARIF -------------------------===//
+//
+// Machine-readable output of the procshare CLI: one JSON object per
+// diagnostic, or a SARIF 2.1.0 log that GitHub code scanning accepts (one
+// rule per check, results with physical and related locations, fixes, and a
+// partial fingerprint that does not change when unrelated lines move).
+//
+//===----------------------------------------------------------------------===//
+#ifndef PROCSHARE_DRIVER_RESULTWRITER_H
+#define PROCSHARE_DRIVER_RESULTWRITER_H
+
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "llvm/Support/raw_ostream.h"
+#include <vector>
+
+namespace procshare {
+
+/// Writes \p Errors as a JSON array; paths relative to \p Root when inside.
+void writeJson(const std::vector<clang::tidy::ClangTidyError> &Errors,
+               llvm::StringRef Root, llvm::raw_ostream &OS);
+
+/// Writes \p Errors as a SARIF 2.1.0 log.
+void writeSarif(const std::vector<clang::tidy::ClangTidyError> &Errors,
+                llvm::StringRef Root, llvm::StringRef Version, llvm::raw_ostream &OS);
+
+} // namespace procshare
+
+#endif
