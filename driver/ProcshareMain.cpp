@@ -10,6 +10,7 @@
 
 #include "checks/ProcshareModule.h"
 #include "driver/CompileDatabase.h"
+#include "driver/Baseline.h"
 #include "driver/ResultWriter.h"
 #include "rules/Rules.h"
 
@@ -84,6 +85,12 @@ cl::opt<OutputFormat> Format(
     cl::init(OutputFormat::Text), cl::cat(Category));
 cl::opt<std::string> OutputFile(
     "output", cl::desc("Write the json or sarif output to this file (default: standard output)"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> BaselineFile(
+    "baseline", cl::desc("Do not report the findings this baseline file records"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> WriteBaseline(
+    "write-baseline", cl::desc("Record this run's findings in a baseline file"),
     cl::value_desc("file"), cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print findings only, no summary or notices"),
                     cl::cat(Category));
@@ -321,6 +328,14 @@ int main(int argc, const char **argv) {
   if (!AnyEnabled)
     return usageError("no procshare check is enabled (check --checks and the "
                       "Checks of .clang-tidy files)");
+  // A baseline is read before anything is analysed: a broken one is an
+  // input error.
+  std::vector<procshare::BaselineEntry> Baseline;
+  if (!BaselineFile.empty()) {
+    std::string Error;
+    if (!procshare::readBaseline(BaselineFile, Baseline, Error))
+      return usageError(Error);
+  }
 
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
       new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
@@ -338,6 +353,23 @@ int main(int argc, const char **argv) {
   }
   ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(*Provider));
 
+  SmallString<256> Root;
+  sys::fs::current_path(Root);
+  if (!WriteBaseline.empty() &&
+      !writeFileAtomically(WriteBaseline,
+                           procshare::renderBaseline(procshare::baselineOf(Errors, Root))))
+    return 2;
+  if (!BaselineFile.empty()) {
+    // Entries of files analysed in this run that match no finding any more.
+    std::set<std::string> Analysed;
+    for (const std::string &F : Files)
+      Analysed.insert(procshare::relativePath(F, Root));
+    for (const procshare::BaselineEntry &S : procshare::applyBaseline(Errors, Baseline, Root))
+      if (Analysed.count(S.File))
+        errs() << "procshare: stale baseline entry: " << S.File << ": " << S.Check
+               << " no longer reported (fixed, or its line changed)\n";
+  }
+
   unsigned Findings = 0, CompileErrors = 0;
   std::set<std::string> FilesWithErrors;
   for (const ClangTidyError &E : Errors) {
@@ -352,8 +384,6 @@ int main(int argc, const char **argv) {
     unsigned WErrors = 0;
     handleErrors(Errors, Context, FixBehaviour::FB_NoFix, WErrors, BaseFS);
   } else {
-    SmallString<256> Root;
-    sys::fs::current_path(Root);
     std::string Text;
     raw_string_ostream OS(Text);
     if (Format == OutputFormat::Json)
@@ -378,5 +408,7 @@ int main(int argc, const char **argv) {
   }
   if (InputError || CompileErrors)
     return 2;
+  if (!WriteBaseline.empty())
+    return 0; // the findings are recorded, not failed on
   return Findings ? 1 : 0;
 }

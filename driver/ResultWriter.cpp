@@ -49,12 +49,7 @@ private:
 };
 
 std::string relative(llvm::StringRef Path, llvm::StringRef Root) {
-  if (!Root.empty() && Path.starts_with(Root)) {
-    llvm::StringRef Rest = Path.drop_front(Root.size());
-    if (Rest.consume_front("/"))
-      return Rest.str();
-  }
-  return Path.str();
+  return relativePath(Path, Root);
 }
 
 std::string severity(const ClangTidyError &E) {
@@ -91,6 +86,24 @@ std::string fingerprint(const ClangTidyError &E, Positions &P, llvm::StringRef R
   return llvm::utohexstr(llvm::xxh3_64bits(Key), /*LowerCase=*/true);
 }
 } // namespace
+
+std::string relativePath(llvm::StringRef Path, llvm::StringRef Root) {
+  if (!Root.empty() && Path.starts_with(Root)) {
+    llvm::StringRef Rest = Path.drop_front(Root.size());
+    if (Rest.consume_front("/"))
+      return Rest.str();
+  }
+  return Path.str();
+}
+
+std::vector<std::string> fingerprints(const std::vector<ClangTidyError> &Errors,
+                                      llvm::StringRef Root) {
+  Positions P;
+  std::vector<std::string> Out;
+  for (const ClangTidyError &E : Errors)
+    Out.push_back(fingerprint(E, P, Root));
+  return Out;
+}
 
 void writeJson(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
                llvm::raw_ostream &OS) {

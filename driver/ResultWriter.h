@@ -15,6 +15,15 @@
 
 namespace procshare {
 
+/// \p Path relative to \p Root when inside it.
+std::string relativePath(llvm::StringRef Path, llvm::StringRef Root);
+
+/// The fingerprint of each of \p Errors: a hash of the check, the file, the
+/// message and the text of the reported line (not its number), so that it
+/// survives unrelated line shifts.
+std::vector<std::string> fingerprints(const std::vector<clang::tidy::ClangTidyError> &Errors,
+                                      llvm::StringRef Root);
+
 /// Writes \p Errors as a JSON array; paths relative to \p Root when inside.
 void writeJson(const std::vector<clang::tidy::ClangTidyError> &Errors,
                llvm::StringRef Root, llvm::raw_ostream &OS);
