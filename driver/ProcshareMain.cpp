@@ -24,9 +24,11 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+#include <map>
 #include <set>
 
 using namespace clang;
@@ -85,6 +87,21 @@ cl::opt<OutputFormat> Format(
     cl::init(OutputFormat::Text), cl::cat(Category));
 cl::opt<std::string> OutputFile(
     "output", cl::desc("Write the json or sarif output to this file (default: standard output)"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> IncludeFiles(
+    "include", cl::desc("Analyse only the files whose path matches this regex"),
+    cl::value_desc("regex"), cl::cat(Category));
+cl::opt<std::string> ExcludeFiles(
+    "exclude", cl::desc("Do not analyse the files whose path matches this regex"),
+    cl::value_desc("regex"), cl::cat(Category));
+cl::opt<std::string> Shard(
+    "shard",
+    cl::desc("Analyse only shard K of N (1 <= K <= N) of the sorted file list, so\n"
+             "that N CI jobs share the work without overlap"),
+    cl::value_desc("K/N"), cl::cat(Category));
+cl::opt<std::string> ExportFixes(
+    "export-fixes",
+    cl::desc("Write the fix-its as YAML for clang-apply-replacements"),
     cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string> BaselineFile(
     "baseline", cl::desc("Do not report the findings this baseline file records"),
@@ -296,8 +313,38 @@ int main(int argc, const char **argv) {
     }
     Files.push_back(Abs);
   }
-  if (Files.empty())
-    return 2;
+  // --include, --exclude and --shard narrow the list, deterministically.
+  for (auto [Pattern, Keep] : {std::pair<StringRef, bool>{IncludeFiles, true},
+                               std::pair<StringRef, bool>{ExcludeFiles, false}}) {
+    if (Pattern.empty())
+      continue;
+    Regex R(Pattern);
+    std::string Error;
+    if (!R.isValid(Error))
+      return usageError("invalid regex '" + Pattern + "': " + Error);
+    llvm::erase_if(Files, [&](const std::string &F) { return R.match(F) != Keep; });
+  }
+  if (!Shard.empty()) {
+    unsigned K = 0, N = 0;
+    auto [KText, NText] = StringRef(Shard).split('/');
+    if (KText.getAsInteger(10, K) || NText.getAsInteger(10, N) || N == 0 || K == 0 ||
+        K > N)
+      return usageError("--shard takes K/N with 1 <= K <= N, not '" + Shard + "'");
+    llvm::sort(Files);
+    Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+    std::vector<std::string> Mine;
+    for (size_t I = 0; I < Files.size(); ++I)
+      if (I % N == K - 1)
+        Mine.push_back(Files[I]);
+    Files = std::move(Mine);
+  }
+  if (Files.empty()) {
+    if (InputError)
+      return 2;
+    if (!Quiet)
+      errs() << "procshare: no file to analyse after --include, --exclude and --shard\n";
+    return 0;
+  }
 
   // --extra-arg, and -fno-caret-diagnostics so that clang itself does not
   // print "N warnings generated." (procshare prints its own summary).
@@ -359,6 +406,13 @@ int main(int argc, const char **argv) {
       !writeFileAtomically(WriteBaseline,
                            procshare::renderBaseline(procshare::baselineOf(Errors, Root))))
     return 2;
+  if (!ExportFixes.empty()) {
+    std::string Yaml;
+    raw_string_ostream OS(Yaml);
+    exportReplacements(Files.size() == 1 ? Files.front() : "", Errors, OS);
+    if (!writeFileAtomically(ExportFixes, Yaml))
+      return 2;
+  }
   if (!BaselineFile.empty()) {
     // Entries of files analysed in this run that match no finding any more.
     std::set<std::string> Analysed;
@@ -371,6 +425,7 @@ int main(int argc, const char **argv) {
   }
 
   unsigned Findings = 0, CompileErrors = 0;
+  std::map<std::string, unsigned> PerCheck;
   std::set<std::string> FilesWithErrors;
   for (const ClangTidyError &E : Errors) {
     if (E.DiagLevel == tooling::Diagnostic::Error) {
@@ -378,6 +433,7 @@ int main(int argc, const char **argv) {
       FilesWithErrors.insert(E.Message.FilePath);
     } else if (StringRef(E.DiagnosticName).starts_with("procshare-")) {
       ++Findings;
+      ++PerCheck[E.DiagnosticName];
     }
   }
   if (Format == OutputFormat::Text) {
@@ -405,6 +461,12 @@ int main(int argc, const char **argv) {
              << (FilesWithErrors.size() == 1 ? " file has" : " files have")
              << " compiler errors (analysed as far as they parse)";
     errs() << "\n";
+    if (PerCheck.size() > 1) {
+      errs() << "procshare: by check:";
+      for (const auto &[Check, N] : PerCheck)
+        errs() << " " << N << " " << Check << (Check == PerCheck.rbegin()->first ? "" : ",");
+      errs() << "\n";
+    }
   }
   if (InputError || CompileErrors)
     return 2;
