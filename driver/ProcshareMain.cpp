@@ -24,11 +24,15 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+#include <atomic>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <set>
 
 using namespace clang;
@@ -103,6 +107,9 @@ cl::opt<std::string> ExportFixes(
     "export-fixes",
     cl::desc("Write the fix-its as YAML for clang-apply-replacements"),
     cl::value_desc("file"), cl::cat(Category));
+cl::opt<unsigned> Jobs("j",
+                       cl::desc("Files analysed in parallel (default: the number of cores)"),
+                       cl::value_desc("N"), cl::init(0), cl::cat(Category));
 cl::opt<std::string> BaselineFile(
     "baseline", cl::desc("Do not report the findings this baseline file records"),
     cl::value_desc("file"), cl::cat(Category));
@@ -137,19 +144,23 @@ std::string absolute(StringRef Path) {
   return std::string(P);
 }
 
-/// Lends one options provider to several contexts (one per file).
+/// Lends one options provider to several contexts (one per file), which may
+/// run on several threads: the provider caches what it reads, under a lock.
 class SharedOptionsProvider : public ClangTidyOptionsProvider {
 public:
-  explicit SharedOptionsProvider(ClangTidyOptionsProvider &P) : P(P) {}
+  SharedOptionsProvider(ClangTidyOptionsProvider &P, std::mutex &M) : P(P), M(M) {}
   const ClangTidyGlobalOptions &getGlobalOptions() override {
+    std::lock_guard<std::mutex> Lock(M);
     return P.getGlobalOptions();
   }
   std::vector<OptionsSource> getRawOptions(StringRef FileName) override {
+    std::lock_guard<std::mutex> Lock(M);
     return P.getRawOptions(FileName);
   }
 
 private:
   ClangTidyOptionsProvider &P;
+  std::mutex &M;
 };
 
 /// FileOptionsProvider with procshare's .clang-tidy parser. LLVM 19's
@@ -390,15 +401,52 @@ int main(int argc, const char **argv) {
   // file is not blamed on the files after it, and each run's diagnostic IDs
   // (numbered afresh by its own DiagnosticsEngine) map to the right check
   // names, which a context kept across runs would remember from the first.
+  // Several files at once with -j: each worker takes the next file; the
+  // results are kept in file order, so the output does not depend on timing.
+  std::mutex ProviderMutex, ProgressMutex;
+  std::vector<std::vector<ClangTidyError>> PerFile(Files.size());
+  std::atomic<size_t> Next{0}, Done{0};
+  bool Terminal = sys::Process::StandardErrIsDisplayed();
+  bool Progress = !Quiet && Files.size() > 1;
+  auto Worker = [&] {
+    // A physical file system of its own: compile commands run in their
+    // directory, and the real one would change the whole process's.
+    IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS(new vfs::OverlayFileSystem(
+        IntrusiveRefCntPtr<vfs::FileSystem>(vfs::createPhysicalFileSystem().release())));
+    for (size_t I = Next++; I < Files.size(); I = Next++) {
+      ClangTidyContext FileContext(
+          std::make_unique<SharedOptionsProvider>(*Provider, ProviderMutex));
+      PerFile[I] = runClangTidy(FileContext, *Compilations, Files[I], FS,
+                                /*ApplyAnyFix=*/false);
+      size_t Count = ++Done;
+      if (Progress) {
+        std::lock_guard<std::mutex> Lock(ProgressMutex);
+        if (Terminal)
+          errs() << "\r\x1b[K[" << Count << "/" << Files.size() << "] "
+                 << sys::path::filename(Files[I]);
+        else
+          errs() << "procshare: [" << Count << "/" << Files.size() << "] " << Files[I] << "\n";
+      }
+    }
+  };
+  unsigned Threads = Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
+  Threads = std::min<size_t>(Threads, Files.size());
+  if (Threads <= 1) {
+    Worker();
+  } else {
+    std::vector<std::thread> Pool;
+    for (unsigned T = 0; T < Threads; ++T)
+      Pool.emplace_back(Worker);
+    for (std::thread &T : Pool)
+      T.join();
+  }
+  if (Progress && Terminal)
+    errs() << "\r\x1b[K";
   std::vector<ClangTidyError> Errors;
-  for (const std::string &F : Files) {
-    ClangTidyContext FileContext(std::make_unique<SharedOptionsProvider>(*Provider));
-    std::vector<ClangTidyError> FileErrors =
-        runClangTidy(FileContext, *Compilations, F, BaseFS, /*ApplyAnyFix=*/false);
+  for (std::vector<ClangTidyError> &FileErrors : PerFile)
     Errors.insert(Errors.end(), std::make_move_iterator(FileErrors.begin()),
                   std::make_move_iterator(FileErrors.end()));
-  }
-  ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(*Provider));
+  ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(*Provider, ProviderMutex));
 
   SmallString<256> Root;
   sys::fs::current_path(Root);
