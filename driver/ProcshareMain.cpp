@@ -80,6 +80,8 @@ cl::opt<std::string> Config(
     cl::value_desc("yaml"), cl::cat(Category));
 cl::list<std::string> ExtraArgs("extra-arg", cl::desc("Add an argument to every compile command"),
                                 cl::value_desc("arg"), cl::cat(Category));
+cl::opt<std::string> Explain("explain", cl::desc("Print the documentation of a check and exit"),
+                            cl::value_desc("check"), cl::cat(Category));
 cl::opt<bool> ListChecks("list-checks", cl::desc("List the checks and exit"),
                          cl::cat(Category));
 enum class OutputFormat { Text, Json, Sarif };
@@ -236,6 +238,19 @@ int main(int argc, const char **argv) {
   });
   if (!cl::ParseCommandLineOptions(argc, argv, Overview, &errs()))
     return 2;
+  if (!Explain.empty()) {
+    static const std::pair<const char *, const char *> Pages[] = {
+#include "driver/DocPages.inc"
+    };
+    for (const procshare::CheckInfo &C : procshare::checkCatalog())
+      if (Explain == C.Name || Explain == StringRef(C.Name).drop_front(strlen("procshare-")))
+        for (const auto &[Page, Text] : Pages)
+          if (StringRef(Page) == C.DocPage) {
+            outs() << Text;
+            return 0;
+          }
+    return usageError("no check named '" + Explain + "' (see --list-checks)");
+  }
   if (!OutputFile.empty() && Format == OutputFormat::Text)
     return usageError("--output needs --format=json or --format=sarif");
 
