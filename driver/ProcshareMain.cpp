@@ -10,6 +10,7 @@
 
 #include "checks/ProcshareModule.h"
 #include "driver/CompileDatabase.h"
+#include "driver/GitDiff.h"
 #include "driver/Baseline.h"
 #include "driver/ResultWriter.h"
 #include "rules/Rules.h"
@@ -112,6 +113,11 @@ cl::opt<std::string> ExportFixes(
 cl::opt<unsigned> Jobs("j",
                        cl::desc("Files analysed in parallel (default: the number of cores)"),
                        cl::value_desc("N"), cl::init(0), cl::cat(Category));
+cl::opt<std::string> Diff(
+    "diff", cl::ValueOptional,
+    cl::desc("Report only findings on lines changed since a git ref (default:\n"
+             "the merge base with the upstream branch, or HEAD without one)"),
+    cl::value_desc("ref"), cl::cat(Category));
 cl::opt<std::string> BaselineFile(
     "baseline", cl::desc("Do not report the findings this baseline file records"),
     cl::value_desc("file"), cl::cat(Category));
@@ -401,6 +407,13 @@ int main(int argc, const char **argv) {
   if (!AnyEnabled)
     return usageError("no procshare check is enabled (check --checks and the "
                       "Checks of .clang-tidy files)");
+  // The changed lines, before anything is analysed.
+  procshare::ChangedLines Changed;
+  if (Diff.getNumOccurrences()) {
+    std::string Error;
+    if (!procshare::changedLines(Diff, Changed, Error))
+      return usageError(Error);
+  }
   // A baseline is read before anything is analysed: a broken one is an
   // input error.
   std::vector<procshare::BaselineEntry> Baseline;
@@ -463,6 +476,21 @@ int main(int argc, const char **argv) {
                   std::make_move_iterator(FileErrors.end()));
   ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(*Provider, ProviderMutex));
 
+  if (Diff.getNumOccurrences()) {
+    // Only findings on changed lines; compiler errors stay.
+    std::vector<unsigned> Lines = procshare::lines(Errors);
+    std::vector<ClangTidyError> Kept;
+    for (size_t I = 0; I < Errors.size(); ++I) {
+      SmallString<256> Real;
+      if (sys::fs::real_path(Errors[I].Message.FilePath, Real))
+        Real = Errors[I].Message.FilePath;
+      auto It = Changed.find(Real);
+      if (Errors[I].DiagLevel == tooling::Diagnostic::Error ||
+          (It != Changed.end() && It->second.count(Lines[I])))
+        Kept.push_back(std::move(Errors[I]));
+    }
+    Errors = std::move(Kept);
+  }
   SmallString<256> Root;
   sys::fs::current_path(Root);
   if (!WriteBaseline.empty() &&

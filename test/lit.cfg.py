@@ -33,3 +33,6 @@ config.substitutions.append(("%lsp_client", "%s %s" % (config.python, os.path.jo
 config.substitutions.append(("%{src_root}", config.procshare_src_root))
 if config.has_clangd:
     config.available_features.add("clangd")
+import shutil
+if shutil.which("git"):
+    config.available_features.add("git")
