@@ -11,6 +11,7 @@
 #include "checks/ProcshareModule.h"
 #include "driver/CompileDatabase.h"
 #include "driver/GitDiff.h"
+#include "driver/Merge.h"
 #include "driver/Baseline.h"
 #include "driver/ResultWriter.h"
 #include "rules/Rules.h"
@@ -230,6 +231,8 @@ bool writeFileAtomically(StringRef Path, StringRef Text) {
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
   (void)procshare::ProcshareModuleAnchorSource;
+  if (argc > 1 && StringRef(argv[1]) == "merge")
+    return procshare::mergeMain(argc, argv);
 
   // Everything after "--" is compiler arguments.
   std::string FixedError;
