@@ -1,6 +1,7 @@
 //===- Merge.cpp - procshare merge ----------------------------------------===//
 
 #include "driver/Merge.h"
+#include "driver/ResultWriter.h"
 #include "rules/JsonLocator.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -87,11 +88,9 @@ int mergeMain(int argc, const char **argv) {
     llvm::outs() << Text;
     return 0;
   }
-  std::error_code EC;
-  llvm::raw_fd_ostream OS(Output, EC);
-  if (EC)
-    return fail("cannot write '" + Output + "': " + EC.message());
-  OS << Text;
+  std::string Error;
+  if (!writeFileAtomically(Output, Text, Error))
+    return fail(Error);
   return 0;
 }
 

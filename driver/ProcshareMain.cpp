@@ -197,33 +197,13 @@ int usageError(const Twine &Message) {
   return 2;
 }
 
-/// Writes \p Text to \p Path through a temporary file renamed over it, so
-/// the file is never half-written.
-bool writeFileAtomically(StringRef Path, StringRef Text) {
-  SmallString<256> Temp;
-  int FD;
-  SmallString<256> Model(Path);
-  Model += ".tmp-%%%%%%";
-  if (std::error_code EC = sys::fs::createUniqueFile(Model, FD, Temp)) {
-    usageError("cannot write '" + Path + "': " + EC.message());
-    return false;
-  }
-  {
-    raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    OS << Text;
-    OS.close();
-    if (OS.has_error()) {
-      sys::fs::remove(Temp);
-      usageError("cannot write '" + Path + "': " + OS.error().message());
-      return false;
-    }
-  }
-  if (std::error_code EC = sys::fs::rename(Temp, Path)) {
-    sys::fs::remove(Temp);
-    usageError("cannot write '" + Path + "': " + EC.message());
-    return false;
-  }
-  return true;
+/// Writes an output file atomically; false (after saying why) on failure.
+bool writeOut(StringRef Path, StringRef Text) {
+  std::string Error;
+  if (procshare::writeFileAtomically(Path, Text, Error))
+    return true;
+  usageError(Error);
+  return false;
 }
 
 } // namespace
@@ -497,14 +477,14 @@ int main(int argc, const char **argv) {
   SmallString<256> Root;
   sys::fs::current_path(Root);
   if (!WriteBaseline.empty() &&
-      !writeFileAtomically(WriteBaseline,
+      !writeOut(WriteBaseline,
                            procshare::renderBaseline(procshare::baselineOf(Errors, Root))))
     return 2;
   if (!ExportFixes.empty()) {
     std::string Yaml;
     raw_string_ostream OS(Yaml);
     exportReplacements(Files.size() == 1 ? Files.front() : "", Errors, OS);
-    if (!writeFileAtomically(ExportFixes, Yaml))
+    if (!writeOut(ExportFixes, Yaml))
       return 2;
   }
   if (!BaselineFile.empty()) {
@@ -542,7 +522,7 @@ int main(int argc, const char **argv) {
       procshare::writeSarif(Errors, Root, PROCSHARE_VERSION, OS);
     if (OutputFile.empty()) {
       outs() << Text;
-    } else if (!writeFileAtomically(OutputFile, Text)) {
+    } else if (!writeOut(OutputFile, Text)) {
       return 2;
     }
   }

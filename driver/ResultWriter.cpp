@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
@@ -48,9 +49,6 @@ private:
   llvm::StringMap<std::string> Files;
 };
 
-std::string relative(llvm::StringRef Path, llvm::StringRef Root) {
-  return relativePath(Path, Root);
-}
 
 std::string severity(const ClangTidyError &E) {
   return E.DiagLevel == clang::tooling::Diagnostic::Error ? "error" : "warning";
@@ -58,7 +56,7 @@ std::string severity(const ClangTidyError &E) {
 
 json location(const DiagnosticMessage &M, Positions &P, llvm::StringRef Root) {
   Positions::Pos At = P.at(M.FilePath, M.FileOffset);
-  return {{"file", relative(M.FilePath, Root)}, {"line", At.Line}, {"column", At.Column}};
+  return {{"file", relativePath(M.FilePath, Root)}, {"line", At.Line}, {"column", At.Column}};
 }
 
 /// Every replacement of a message, as file/offset/length/text.
@@ -67,7 +65,7 @@ json fixesOf(const DiagnosticMessage &M, Positions &P, llvm::StringRef Root) {
   for (const auto &[File, Reps] : M.Fix)
     for (const clang::tooling::Replacement &R : Reps) {
       Positions::Pos At = P.at(R.getFilePath().str(), R.getOffset());
-      Out.push_back({{"file", relative(R.getFilePath(), Root)},
+      Out.push_back({{"file", relativePath(R.getFilePath(), Root)},
                      {"offset", R.getOffset()},
                      {"length", R.getLength()},
                      {"line", At.Line},
@@ -81,11 +79,38 @@ json fixesOf(const DiagnosticMessage &M, Positions &P, llvm::StringRef Root) {
 /// the message and the text of the reported line (trimmed), not its number.
 std::string fingerprint(const ClangTidyError &E, Positions &P, llvm::StringRef Root) {
   Positions::Pos At = P.at(E.Message.FilePath, E.Message.FileOffset);
-  std::string Key = E.DiagnosticName + "\n" + relative(E.Message.FilePath, Root) + "\n" +
+  std::string Key = E.DiagnosticName + "\n" + relativePath(E.Message.FilePath, Root) + "\n" +
                     E.Message.Message + "\n" + llvm::StringRef(At.LineText).trim().str();
   return llvm::utohexstr(llvm::xxh3_64bits(Key), /*LowerCase=*/true);
 }
 } // namespace
+
+bool writeFileAtomically(llvm::StringRef Path, llvm::StringRef Text, std::string &Error) {
+  llvm::SmallString<256> Temp, Model(Path);
+  Model += ".tmp-%%%%%%";
+  int FD;
+  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Model, FD, Temp)) {
+    Error = "cannot write '" + Path.str() + "': " + EC.message();
+    return false;
+  }
+  {
+    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << Text;
+    OS.close();
+    if (OS.has_error()) {
+      llvm::sys::fs::remove(Temp);
+      Error = "cannot write '" + Path.str() + "': " + OS.error().message();
+      OS.clear_error();
+      return false;
+    }
+  }
+  if (std::error_code EC = llvm::sys::fs::rename(Temp, Path)) {
+    llvm::sys::fs::remove(Temp);
+    Error = "cannot write '" + Path.str() + "': " + EC.message();
+    return false;
+  }
+  return true;
+}
 
 std::string relativePath(llvm::StringRef Path, llvm::StringRef Root) {
   if (!Root.empty() && Path.starts_with(Root)) {
@@ -156,7 +181,7 @@ void writeSarif(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
   auto Physical = [&](const std::string &File, unsigned Offset) {
     Positions::Pos At = P.at(File, Offset);
     return json{{"physicalLocation",
-                 {{"artifactLocation", {{"uri", relative(File, Root)}}},
+                 {{"artifactLocation", {{"uri", relativePath(File, Root)}}},
                   {"region", {{"startLine", At.Line}, {"startColumn", At.Column}}}}}};
   };
   json Results = json::array();
@@ -185,7 +210,7 @@ void writeSarif(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
       for (const clang::tooling::Replacement &Rep : Reps) {
         Positions::Pos At = P.at(Rep.getFilePath().str(), Rep.getOffset());
         Changes.push_back(
-            {{"artifactLocation", {{"uri", relative(Rep.getFilePath(), Root)}}},
+            {{"artifactLocation", {{"uri", relativePath(Rep.getFilePath(), Root)}}},
              {"replacements",
               json::array({{{"deletedRegion",
                              {{"charOffset", Rep.getOffset()},

@@ -15,6 +15,10 @@
 
 namespace procshare {
 
+/// Writes \p Text to \p Path through a temporary file renamed over it, so
+/// the file is never half-written; false with \p Error on failure.
+bool writeFileAtomically(llvm::StringRef Path, llvm::StringRef Text, std::string &Error);
+
 /// \p Path relative to \p Root when inside it.
 std::string relativePath(llvm::StringRef Path, llvm::StringRef Root);
 
