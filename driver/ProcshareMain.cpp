@@ -107,6 +107,10 @@ cl::opt<std::string> Shard(
     cl::desc("Analyse only shard K of N (1 <= K <= N) of the sorted file list, so\n"
              "that N CI jobs share the work without overlap"),
     cl::value_desc("K/N"), cl::cat(Category));
+cl::opt<bool> Fix("fix",
+                   cl::desc("Apply the fix-its: each file is replaced atomically, a fix that\n"
+                            "overlaps another is not applied"),
+                   cl::cat(Category));
 cl::opt<std::string> ExportFixes(
     "export-fixes",
     cl::desc("Write the fix-its as YAML for clang-apply-replacements"),
@@ -240,6 +244,8 @@ int main(int argc, const char **argv) {
           }
     return usageError("no check named '" + Explain + "' (see --list-checks)");
   }
+  if (Fix && Format != OutputFormat::Text)
+    return usageError("--fix reports in text; use --export-fixes with --format=json or sarif");
   if (!OutputFile.empty() && Format == OutputFormat::Text)
     return usageError("--output needs --format=json or --format=sarif");
 
@@ -512,7 +518,8 @@ int main(int argc, const char **argv) {
   }
   if (Format == OutputFormat::Text) {
     unsigned WErrors = 0;
-    handleErrors(Errors, Context, FixBehaviour::FB_NoFix, WErrors, BaseFS);
+    handleErrors(Errors, Context, Fix ? FixBehaviour::FB_Fix : FixBehaviour::FB_NoFix,
+                 WErrors, BaseFS);
   } else {
     std::string Text;
     raw_string_ostream OS(Text);
