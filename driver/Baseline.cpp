@@ -15,7 +15,8 @@ namespace procshare {
 
 namespace {
 bool isFinding(const ClangTidyError &E) {
-  return llvm::StringRef(E.DiagnosticName).starts_with("procshare-");
+  return E.DiagLevel != clang::tooling::Diagnostic::Error &&
+         llvm::StringRef(E.DiagnosticName).starts_with("procshare-");
 }
 } // namespace
 

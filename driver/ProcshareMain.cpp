@@ -13,7 +13,9 @@
 #include "driver/GitDiff.h"
 #include "driver/Merge.h"
 #include "driver/Baseline.h"
+#include "driver/ResultCache.h"
 #include "driver/ResultWriter.h"
+#include "driver/WorkerPool.h"
 #include "rules/Rules.h"
 
 #include "clang-tidy/ClangTidy.h"
@@ -24,6 +26,9 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/PrettyStackTrace.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -31,11 +36,12 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
-#include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
-#include <thread>
+#include <optional>
 #include <set>
+#include <thread>
 
 using namespace clang;
 using namespace clang::tidy;
@@ -129,6 +135,15 @@ cl::opt<std::string> BaselineFile(
 cl::opt<std::string> WriteBaseline(
     "write-baseline", cl::desc("Record this run's findings in a baseline file"),
     cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> CacheDir(
+    "cache-dir",
+    cl::desc("Keep each file's results in this directory and reuse them while\n"
+             "what they depend on (the files it reads, its flags, procshare,\n"
+             "the configuration) is unchanged"),
+    cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string> WorkerDir("worker", cl::Hidden,
+                               cl::desc("Internal: run as a worker of the CLI"),
+                               cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print findings only, no summary or notices"),
                     cl::cat(Category));
 
@@ -210,6 +225,56 @@ bool writeOut(StringRef Path, StringRef Text) {
   return false;
 }
 
+/// The worker's side of the CLI (driver/WorkerPool.h): analyses the files
+/// it is sent, each with a fresh context, through the result cache when
+/// there is one.
+int runAsWorker(ClangTidyOptionsProvider &Provider,
+                std::unique_ptr<tooling::CompilationDatabase> Compilations) {
+  // A crash is reported by the parent, which goes on with the other files.
+  llvm::setBugReportMsg("procshare: the analysis crashed; the file is skipped. Please "
+                        "report it with the stack dump below.\n");
+  // --extra-arg, and -fno-caret-diagnostics so that clang itself does not
+  // print "N warnings generated." (procshare prints its own summary).
+  auto Adjusting = std::make_unique<tooling::ArgumentsAdjustingCompilations>(
+      std::move(Compilations));
+  std::vector<std::string> Extra(ExtraArgs.begin(), ExtraArgs.end());
+  Extra.push_back("-fno-caret-diagnostics");
+  Adjusting->appendArgumentsAdjuster(
+      tooling::getInsertArgumentAdjuster(Extra, tooling::ArgumentInsertPosition::END));
+  // A physical file system of its own: compile commands run in their
+  // directory, and the real one would change the whole process's.
+  IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS(new vfs::OverlayFileSystem(
+      IntrusiveRefCntPtr<vfs::FileSystem>(vfs::createPhysicalFileSystem().release())));
+  std::optional<procshare::ResultCache> Cache;
+  if (!CacheDir.empty())
+    Cache.emplace(absolute(CacheDir));
+  std::mutex ProviderMutex;
+  auto Analyse = [&](const std::string &File, const std::string &Out, bool &FromCache) {
+    std::string Key, Text, Error;
+    if (Cache) {
+      Key = Cache->key(File, *Adjusting, Provider.getOptions(File), FS);
+      std::vector<ClangTidyError> Kept;
+      // An entry that cannot be read is analysed again (and replaced).
+      FromCache = Cache->lookup(Key, Text) && procshare::deserializeErrors(Text, Kept, Error);
+    }
+    if (!FromCache) {
+      // A fresh context per file: each run's diagnostic IDs (numbered afresh
+      // by its own DiagnosticsEngine) map to the right check names, which a
+      // context kept across runs would remember from the first.
+      ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(Provider, ProviderMutex));
+      Text = procshare::serializeErrors(
+          File, runClangTidy(Context, *Adjusting, File, FS, /*ApplyAnyFix=*/false));
+      if (Cache && !Cache->store(Key, Text, Error))
+        errs() << "procshare: warning: " << Error << "\n";
+    }
+    if (procshare::writeFileAtomically(Out, Text, Error))
+      return true;
+    errs() << "procshare: error: " << Error << "\n";
+    return false;
+  };
+  return procshare::workerMain(WorkerDir, Analyse);
+}
+
 } // namespace
 
 int main(int argc, const char **argv) {
@@ -218,7 +283,13 @@ int main(int argc, const char **argv) {
   if (argc > 1 && StringRef(argv[1]) == "merge")
     return procshare::mergeMain(argc, argv);
 
-  // Everything after "--" is compiler arguments.
+  // Everything after "--" is compiler arguments (kept for the workers).
+  std::optional<std::vector<std::string>> FixedArgs;
+  for (int I = 1; I < argc; ++I)
+    if (StringRef(argv[I]) == "--") {
+      FixedArgs.emplace(argv + I + 1, argv + argc);
+      break;
+    }
   std::string FixedError;
   std::unique_ptr<tooling::CompilationDatabase> Compilations =
       tooling::FixedCompilationDatabase::loadFromCommandLine(argc, argv, FixedError);
@@ -294,8 +365,8 @@ int main(int argc, const char **argv) {
   // The compile database: -p, or the flags after --, or one found above the
   // first source, or defaults with a notice.
   std::vector<std::string> Files;
+  std::string DbPath;
   if (!Compilations) {
-    std::string DbPath;
     if (!BuildPath.empty()) {
       DbPath = procshare::compileDatabaseIn(BuildPath);
       if (!sys::fs::exists(DbPath))
@@ -314,7 +385,13 @@ int main(int argc, const char **argv) {
                << "'; analysing with default flags (use -p <build-dir> or -- <flags>)\n";
       Compilations = std::make_unique<tooling::FixedCompilationDatabase>(
           ".", std::vector<std::string>());
+      FixedArgs.emplace();
     }
+  }
+  if (!WorkerDir.empty()) {
+    if (!Compilations)
+      return usageError("a worker needs -p or --");
+    return runAsWorker(*Provider, std::move(Compilations));
   }
   if (Sources.empty()) {
     if (BuildPath.empty() || !Compilations)
@@ -367,16 +444,6 @@ int main(int argc, const char **argv) {
     return 0;
   }
 
-  // --extra-arg, and -fno-caret-diagnostics so that clang itself does not
-  // print "N warnings generated." (procshare prints its own summary).
-  auto Adjusting = std::make_unique<tooling::ArgumentsAdjustingCompilations>(
-      std::move(Compilations));
-  std::vector<std::string> Extra(ExtraArgs.begin(), ExtraArgs.end());
-  Extra.push_back("-fno-caret-diagnostics");
-  Adjusting->appendArgumentsAdjuster(
-      tooling::getInsertArgumentAdjuster(Extra, tooling::ArgumentInsertPosition::END));
-  Compilations = std::move(Adjusting);
-
   // Read every configuration before analysing anything: a broken .clang-tidy
   // or rules file stops the run with a clear error.
   bool AnyEnabled = false;
@@ -412,57 +479,105 @@ int main(int argc, const char **argv) {
       return usageError(Error);
   }
 
-  IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
-      new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
-  // One file at a time, each with a fresh context: a compiler error in one
-  // file is not blamed on the files after it, and each run's diagnostic IDs
-  // (numbered afresh by its own DiagnosticsEngine) map to the right check
-  // names, which a context kept across runs would remember from the first.
-  // Several files at once with -j: each worker takes the next file; the
-  // results are kept in file order, so the output does not depend on timing.
-  std::mutex ProviderMutex, ProgressMutex;
-  std::vector<std::vector<ClangTidyError>> PerFile(Files.size());
-  std::atomic<size_t> Next{0}, Done{0};
+  if (!CacheDir.empty())
+    if (std::error_code EC = sys::fs::create_directories(CacheDir))
+      return usageError("cannot create the cache directory '" + CacheDir +
+                        "': " + EC.message());
+
+  // Every file is analysed in a worker process (driver/WorkerPool.h), up to
+  // -j at once: a file that crashes the analysis takes only its worker down.
+  // The results are kept in file order, so the output does not depend on
+  // timing.
+  auto Start = std::chrono::steady_clock::now();
+  SmallString<128> WorkDir;
+  if (std::error_code EC = sys::fs::createUniqueDirectory("procshare", WorkDir))
+    return usageError("cannot create a temporary directory: " + EC.message());
+  std::vector<std::string> WorkerArgv = {
+      sys::fs::getMainExecutable(argv[0], reinterpret_cast<void *>(&usageError)),
+      "--worker=" + std::string(WorkDir), "--quiet"};
+  if (!DbPath.empty())
+    WorkerArgv.push_back("-p=" + absolute(DbPath));
+  if (Checks.getNumOccurrences())
+    WorkerArgv.push_back("--checks=" + Checks);
+  if (!RulesFile.empty())
+    WorkerArgv.push_back("--rules=" + absolute(RulesFile));
+  if (HeaderFilter.getNumOccurrences())
+    WorkerArgv.push_back("--header-filter=" + HeaderFilter);
+  if (!Config.empty())
+    WorkerArgv.push_back("--config=" + Config);
+  for (const std::string &A : ExtraArgs)
+    WorkerArgv.push_back("--extra-arg=" + A);
+  if (!CacheDir.empty())
+    WorkerArgv.push_back("--cache-dir=" + absolute(CacheDir));
+  if (DbPath.empty() && FixedArgs) {
+    WorkerArgv.push_back("--");
+    WorkerArgv.insert(WorkerArgv.end(), FixedArgs->begin(), FixedArgs->end());
+  }
+
   bool Terminal = sys::Process::StandardErrIsDisplayed();
   bool Progress = !Quiet && Files.size() > 1;
-  auto Worker = [&] {
-    // A physical file system of its own: compile commands run in their
-    // directory, and the real one would change the whole process's.
-    IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS(new vfs::OverlayFileSystem(
-        IntrusiveRefCntPtr<vfs::FileSystem>(vfs::createPhysicalFileSystem().release())));
-    for (size_t I = Next++; I < Files.size(); I = Next++) {
-      ClangTidyContext FileContext(
-          std::make_unique<SharedOptionsProvider>(*Provider, ProviderMutex));
-      PerFile[I] = runClangTidy(FileContext, *Compilations, Files[I], FS,
-                                /*ApplyAnyFix=*/false);
-      size_t Count = ++Done;
-      if (Progress) {
-        std::lock_guard<std::mutex> Lock(ProgressMutex);
-        if (Terminal)
-          errs() << "\r\x1b[K[" << Count << "/" << Files.size() << "] "
-                 << sys::path::filename(Files[I]);
-        else
-          errs() << "procshare: [" << Count << "/" << Files.size() << "] " << Files[I] << "\n";
-      }
+  size_t Done = 0;
+  std::vector<procshare::FileOutcome> Outcomes;
+  auto OnDone = [&](size_t I) {
+    ++Done;
+    if (Outcomes[I].State == procshare::FileOutcome::Failed) {
+      if (Progress && Terminal)
+        errs() << "\r\x1b[K";
+      errs() << "procshare: error: " << Files[I] << ": " << Outcomes[I].Why
+             << "; going on with the other files\n";
+    }
+    if (Progress) {
+      if (Terminal)
+        errs() << "\r\x1b[K[" << Done << "/" << Files.size() << "] "
+               << sys::path::filename(Files[I]);
+      else
+        errs() << "procshare: [" << Done << "/" << Files.size() << "] " << Files[I] << "\n";
     }
   };
-  unsigned Threads = Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
-  Threads = std::min<size_t>(Threads, Files.size());
-  if (Threads <= 1) {
-    Worker();
-  } else {
-    std::vector<std::thread> Pool;
-    for (unsigned T = 0; T < Threads; ++T)
-      Pool.emplace_back(Worker);
-    for (std::thread &T : Pool)
-      T.join();
-  }
+  unsigned Workers = Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
+  std::string PoolError;
+  bool Ran = procshare::runWorkers(WorkerArgv, WorkDir, Files, Workers, Outcomes, OnDone,
+                                   PoolError);
   if (Progress && Terminal)
     errs() << "\r\x1b[K";
   std::vector<ClangTidyError> Errors;
-  for (std::vector<ClangTidyError> &FileErrors : PerFile)
-    Errors.insert(Errors.end(), std::make_move_iterator(FileErrors.begin()),
-                  std::make_move_iterator(FileErrors.end()));
+  unsigned Failed = 0, FromCache = 0;
+  for (size_t I = 0; Ran && I < Files.size(); ++I) {
+    procshare::FileOutcome &O = Outcomes[I];
+    if (O.State == procshare::FileOutcome::Analysed ||
+        O.State == procshare::FileOutcome::FromCache) {
+      std::string Path = procshare::resultPath(WorkDir, I), Error;
+      auto Text = MemoryBuffer::getFile(Path);
+      if (!Text)
+        Error = Text.getError().message();
+      else if (procshare::deserializeErrors((*Text)->getBuffer(), Errors, Error))
+        FromCache += O.State == procshare::FileOutcome::FromCache;
+      if (!Error.empty()) {
+        O.State = procshare::FileOutcome::Failed;
+        O.Why = "its results could not be read back (" + Error + ")";
+        errs() << "procshare: error: " << Files[I] << ": " << O.Why << "\n";
+      }
+    }
+    if (O.State != procshare::FileOutcome::Failed)
+      continue;
+    // The failure is a diagnostic of the file, so that JSON and SARIF carry
+    // it too.
+    ++Failed;
+    ClangTidyError E("procshare-crash", tooling::Diagnostic::Error, "", false);
+    E.Message = tooling::DiagnosticMessage("procshare could not analyse this file: " + O.Why +
+                                           "; the other files were analysed");
+    E.Message.FilePath = Files[I];
+    E.Message.FileOffset = 0;
+    Errors.push_back(std::move(E));
+  }
+  sys::fs::remove_directories(WorkDir);
+  if (!Ran)
+    return usageError(PoolError);
+  double Seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
+  IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
+      new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
+  std::mutex ProviderMutex;
   ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(*Provider, ProviderMutex));
 
   if (Diff.getNumOccurrences()) {
@@ -508,6 +623,8 @@ int main(int argc, const char **argv) {
   std::map<std::string, unsigned> PerCheck;
   std::set<std::string> FilesWithErrors;
   for (const ClangTidyError &E : Errors) {
+    if (E.DiagnosticName == "procshare-crash")
+      continue;
     if (E.DiagLevel == tooling::Diagnostic::Error) {
       ++CompileErrors;
       FilesWithErrors.insert(E.Message.FilePath);
@@ -537,11 +654,16 @@ int main(int argc, const char **argv) {
   if (!Quiet) {
     errs() << "procshare: " << Findings << (Findings == 1 ? " finding" : " findings")
            << " in " << Files.size() << (Files.size() == 1 ? " file" : " files");
+    if (FromCache)
+      errs() << " (" << FromCache << " from the cache)";
     if (CompileErrors)
       errs() << "; " << FilesWithErrors.size()
              << (FilesWithErrors.size() == 1 ? " file has" : " files have")
              << " compiler errors (analysed as far as they parse)";
-    errs() << "\n";
+    if (Failed)
+      errs() << "; " << Failed << (Failed == 1 ? " file" : " files")
+             << " could not be analysed (see the errors above)";
+    errs() << "; " << format("%.1f", Seconds) << " s\n";
     if (PerCheck.size() > 1) {
       errs() << "procshare: by check:";
       for (const auto &[Check, N] : PerCheck)
@@ -549,7 +671,7 @@ int main(int argc, const char **argv) {
       errs() << "\n";
     }
   }
-  if (InputError || CompileErrors)
+  if (InputError || CompileErrors || Failed)
     return 2;
   if (!WriteBaseline.empty())
     return 0; // the findings are recorded, not failed on

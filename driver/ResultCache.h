@@ -1,0 +1,69 @@
+//===- ResultCache.h - Results of translation units, kept -----------------===//
+//
+// A file's diagnostics as text (clang's diagnostics YAML, the format of
+// --export-fixes), which is how a worker hands them to the CLI and how the
+// result cache (--cache-dir) keeps them.
+//
+// A cache entry is keyed by everything the result depends on:
+//  - the contents and names of every file the preprocessor reads for the
+//    translation unit (the main file, each header it enters, the predefined
+//    macros), in order: they determine its preprocessed content, and, unlike
+//    the preprocessed tokens alone, also the offsets and comments (NOLINT)
+//    that the diagnostics depend on;
+//  - each compile command (directory and final arguments);
+//  - procshare itself (a hash of the executable, whose compiled-in rules are
+//    part of it) and the LLVM version;
+//  - the configuration in effect for the file (.clang-tidy files, --config,
+//    --checks, the header filter) and the contents of the rules files it
+//    names.
+// Computing the key runs the preprocessor only, so a re-run costs a
+// preprocessing pass for files that did not change.
+//
+//===----------------------------------------------------------------------===//
+#ifndef PROCSHARE_DRIVER_RESULTCACHE_H
+#define PROCSHARE_DRIVER_RESULTCACHE_H
+
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "clang-tidy/ClangTidyOptions.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/VirtualFileSystem.h"
+#include <string>
+#include <vector>
+
+namespace procshare {
+
+/// \p Errors of the analysis of \p File as text.
+std::string serializeErrors(const std::string &File,
+                            const std::vector<clang::tidy::ClangTidyError> &Errors);
+
+/// The diagnostics in \p Text; false with \p Error when it cannot be read.
+bool deserializeErrors(llvm::StringRef Text, std::vector<clang::tidy::ClangTidyError> &Out,
+                       std::string &Error);
+
+class ResultCache {
+public:
+  /// A cache in \p Dir (created when needed).
+  explicit ResultCache(std::string Dir);
+
+  /// The key of \p File's result under \p Options (the configuration in
+  /// effect for it) with \p Compilations and the file system \p FS.
+  std::string key(const std::string &File, const clang::tooling::CompilationDatabase &Compilations,
+                  const clang::tidy::ClangTidyOptions &Options,
+                  llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS);
+
+  /// The result kept under \p Key, if any.
+  bool lookup(const std::string &Key, std::string &Text) const;
+
+  /// Keeps \p Text under \p Key (atomically: concurrent runs may share a
+  /// cache). False with \p Error when it cannot be written.
+  bool store(const std::string &Key, llvm::StringRef Text, std::string &Error) const;
+
+private:
+  std::string pathOf(const std::string &Key) const;
+  std::string Dir;
+  std::string Self; ///< the hash of procshare's executable and LLVM's version
+};
+
+} // namespace procshare
+
+#endif
