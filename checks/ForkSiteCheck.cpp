@@ -10,18 +10,16 @@ using namespace clang::ast_matchers;
 namespace procshare {
 
 void ForkSiteCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
+  registerFunctionsMatcher(Finder);
 }
 
 void ForkSiteCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  if (!FD || FD->isDependentContext() || !FD->hasBody())
-    return;
   ProcessModel &M = model(*Result.Context);
-  if (!M.mayFork(FD))
-    return;
-  for (const ForkRegions &F : M.forks(FD))
-    checkForkSite(F, *Result.Context);
+  forEachFunction(Result, [&](const FunctionDecl *FD) {
+    if (M.mayFork(FD))
+      for (const ForkRegions &F : M.forks(FD))
+        checkForkSite(F, *Result.Context);
+  });
 }
 
 void ForkSiteCheck::onStartOfTranslationUnit() {

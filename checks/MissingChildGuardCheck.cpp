@@ -23,17 +23,14 @@ void MissingChildGuardCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opt
 }
 
 void MissingChildGuardCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
-  Finder->addMatcher(
-      varDecl(hasGlobalStorage(), unless(isStaticLocal()), hasInitializer(expr()))
-          .bind("global"),
-      this);
+  registerFunctionsMatcher(Finder);
 }
 
 void MissingChildGuardCheck::check(const MatchFinder::MatchResult &Result) {
-  if (const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function"))
-    checkFunction(FD, *Result.Context);
-  if (const auto *VD = Result.Nodes.getNodeAs<VarDecl>("global"))
+  if (!forEachFunction(Result,
+                       [&](const FunctionDecl *FD) { checkFunction(FD, *Result.Context); }))
+    return;
+  for (const VarDecl *VD : model(*Result.Context).index().GlobalInits)
     checkStaticInit(VD, *Result.Context);
 }
 

@@ -21,14 +21,20 @@ void NonShareableInSharedMemoryCheck::onStartOfTranslationUnit() {
 }
 
 void NonShareableInSharedMemoryCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
+  registerFunctionsMatcher(Finder);
 }
 
 void NonShareableInSharedMemoryCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  if (!FD || FD->isDependentContext() || !FD->hasBody())
-    return;
   ASTContext &Ctx = *Result.Context;
+  groupOnce(Ctx);
+  forEachFunction(Result, [&](const FunctionDecl *FD) {
+    checkPlacements(FD, Ctx);
+    checkPointerStores(FD, Ctx);
+    checkByteWrites(FD, Ctx);
+  });
+}
+
+void NonShareableInSharedMemoryCheck::groupOnce(ASTContext &Ctx) {
   if (!Grouped) {
     Grouped = true;
     ProcessModel &M = model(Ctx);
@@ -51,9 +57,6 @@ void NonShareableInSharedMemoryCheck::check(const MatchFinder::MatchResult &Resu
             ChannelArrays.insert(DRE->getDecl());
     }
   }
-  checkPlacements(FD, Ctx);
-  checkPointerStores(FD, Ctx);
-  checkByteWrites(FD, Ctx);
 }
 
 std::optional<NonShareableInSharedMemoryCheck::Why>

@@ -36,6 +36,8 @@ public:
 private:
   std::optional<Why> nonShareable(clang::QualType T, clang::ASTContext &Ctx,
                                   bool PointersToo, unsigned Depth = 0);
+  /// Groups the index's placements by function, and finds the fd arrays.
+  void groupOnce(clang::ASTContext &Ctx);
   void checkPlacements(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
   void checkPointerStores(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
   void checkByteWrites(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);

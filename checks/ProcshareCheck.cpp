@@ -2,7 +2,10 @@
 
 #include "checks/ProcshareCheck.h"
 
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
 using namespace clang;
+using namespace clang::ast_matchers;
 
 namespace procshare {
 
@@ -30,6 +33,22 @@ void ProcshareCheck::registerPPCallbacks(const SourceManager &, Preprocessor *P,
 
 void ProcshareCheck::onStartOfTranslationUnit() {
   ProcessModel::startTranslationUnit();
+}
+
+void ProcshareCheck::registerFunctionsMatcher(MatchFinder *Finder) {
+  Finder->addMatcher(translationUnitDecl().bind("procshare-unit"), this);
+}
+
+bool ProcshareCheck::forEachFunction(const MatchFinder::MatchResult &Result,
+                                     llvm::function_ref<void(const FunctionDecl *)> F) {
+  if (!Result.Nodes.getNodeAs<TranslationUnitDecl>("procshare-unit"))
+    return false;
+  // The index walks what the AST's traversal scope holds: in clangd, the
+  // main file's declarations only, as the matchers would.
+  for (const FunctionDecl *FD : model(*Result.Context).index().Definitions)
+    if (!FD->isDependentContext() && FD->hasBody())
+      F(FD);
+  return true;
 }
 
 std::string ProcshareCheck::calleeName(const CallExpr *CE) {

@@ -29,6 +29,16 @@ protected:
     M.setPreprocessor(PP);
     return M;
   }
+  /// Asks for one match per translation unit, on which forEachFunction
+  /// calls back for every function definition. A matcher on function
+  /// declarations would be tried on each of the thousands a C file's headers
+  /// declare, once per check; this costs one match per check.
+  void registerFunctionsMatcher(clang::ast_matchers::MatchFinder *Finder);
+  /// When \p Result is the match of registerFunctionsMatcher, calls \p F for
+  /// each function definition with a body, not dependent, in the order of
+  /// the AST (the model's index), and returns true.
+  bool forEachFunction(const clang::ast_matchers::MatchFinder::MatchResult &Result,
+                       llvm::function_ref<void(const clang::FunctionDecl *)> F);
   /// The name a diagnostic uses for a callee ("fork", "xfork").
   static std::string calleeName(const clang::CallExpr *CE);
 

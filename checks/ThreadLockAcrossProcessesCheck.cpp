@@ -14,7 +14,7 @@ using namespace clang::ast_matchers;
 namespace procshare {
 
 void ThreadLockAcrossProcessesCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
+  registerFunctionsMatcher(Finder);
 }
 
 void ThreadLockAcrossProcessesCheck::onStartOfTranslationUnit() {
@@ -29,16 +29,16 @@ void ThreadLockAcrossProcessesCheck::onStartOfTranslationUnit() {
 }
 
 void ThreadLockAcrossProcessesCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
   ASTContext &Ctx = *Result.Context;
-  if (!FD || FD->isDependentContext() || !FD->hasBody() ||
-      Ctx.getSourceManager().isInSystemHeader(FD->getLocation()))
-    return;
-  checkInits(FD, Ctx);
-  checkPlacements(FD, Ctx);
-  checkNeverInitialised(FD, Ctx);
-  checkForks(FD, Ctx);
-  checkGuardedSharedWrites(FD, Ctx);
+  forEachFunction(Result, [&](const FunctionDecl *FD) {
+    if (Ctx.getSourceManager().isInSystemHeader(FD->getLocation()))
+      return;
+    checkInits(FD, Ctx);
+    checkPlacements(FD, Ctx);
+    checkNeverInitialised(FD, Ctx);
+    checkForks(FD, Ctx);
+    checkGuardedSharedWrites(FD, Ctx);
+  });
 }
 
 namespace {

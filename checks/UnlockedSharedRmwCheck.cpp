@@ -16,7 +16,7 @@ void UnlockedSharedRmwCheck::registerMatchers(MatchFinder *Finder) {
   // Function definitions, whose bodies the check walks itself: a matcher
   // such as forCallable() on every update would build the parent map of the
   // whole translation unit (80 MB for OpenSSH's ed25519.c).
-  Finder->addMatcher(functionDecl(isDefinition()).bind("function"), this);
+  registerFunctionsMatcher(Finder);
 }
 
 namespace {
@@ -71,10 +71,11 @@ public:
 } // namespace
 
 void UnlockedSharedRmwCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
-  if (!FD || FD->isDependentContext() || !FD->hasBody())
-    return;
-  ASTContext &Ctx = *Result.Context;
+  forEachFunction(Result,
+                  [&](const FunctionDecl *FD) { checkFunction(FD, *Result.Context); });
+}
+
+void UnlockedSharedRmwCheck::checkFunction(const FunctionDecl *FD, ASTContext &Ctx) {
   UpdateCollector Collector;
   Collector.TraverseStmt(FD->getBody());
   if (Collector.Updates.empty())

@@ -19,6 +19,7 @@ public:
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
 
 private:
+  void checkFunction(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
   void report(const clang::Expr *Update, const clang::Expr *Target,
               const clang::FunctionDecl *FD, bool TestThenSet,
               clang::ASTContext &Ctx);

@@ -72,9 +72,10 @@ struct LockSets::FunctionLocks {
   /// empty entry, apart from (and before) the held sets, which do.
   bool EffectDone = false;
   Effect Summary;
-  bool AtDone = false;
-  llvm::DenseMap<const Stmt *, LockSet> At;
-  enum : uint8_t { Unknown, InProgress, Yes, No } EntryHeld = Unknown;
+  /// The held sets, for a function entered without and with a lock held.
+  bool AtDone[2] = {false, false};
+  llvm::DenseMap<const Stmt *, LockSet> At[2];
+  enum : uint8_t { Unknown, Yes, No } EntryHeld = Unknown;
 };
 
 LockSets::LockSets(ProcessModel &M) : M(M) {}
@@ -370,28 +371,77 @@ private:
 
 } // namespace
 
-bool LockSets::entryHeld(const FunctionDecl *FD, unsigned Depth) {
-  if (FD->hasAttr<RequiresCapabilityAttr>())
-    return true;
-  if (FD->isExternallyVisible() || M.index().AddressTaken.lookup(FD) || Depth > 4)
-    return false; // callers this file cannot see
-  auto &Slot = Functions[FD];
-  if (!Slot)
-    Slot = std::make_unique<FunctionLocks>();
-  if (Slot->EntryHeld == FunctionLocks::Yes)
-    return true;
-  if (Slot->EntryHeld != FunctionLocks::Unknown)
-    return false; // No, or recursion
-  Slot->EntryHeld = FunctionLocks::InProgress;
-  llvm::ArrayRef<ProcessModel::CallSite> Sites = M.callSites(FD);
-  bool Held = !Sites.empty();
-  for (const ProcessModel::CallSite &Site : Sites)
-    if (!Site.Caller || !anyHeldAt(Site.Caller, Site.Call)) {
-      Held = false;
-      break;
+/// Whether every caller holds a lock at its call is a property of the
+/// callers' graph: a function is called with a lock held when each of its
+/// call sites holds one, given what its own callers hold. This is solved for
+/// all the functions the answer depends on at once, as the greatest fixpoint
+/// (a recursive call made with the lock still held keeps it held), so the
+/// answer does not depend on which function was asked about first.
+bool LockSets::entryHeld(const FunctionDecl *FD) {
+  // Functions whose answer needs no other: attribute, callers this file
+  // cannot see, no callers, called from a global's initialiser.
+  auto Base = [&](const FunctionDecl *F) -> std::optional<bool> {
+    if (F->hasAttr<RequiresCapabilityAttr>())
+      return true;
+    if (F->isExternallyVisible() || M.index().AddressTaken.lookup(F))
+      return false;
+    llvm::ArrayRef<ProcessModel::CallSite> Sites = M.callSites(F);
+    if (Sites.empty())
+      return false;
+    for (const ProcessModel::CallSite &Site : Sites)
+      if (!Site.Caller || !Site.Caller->hasBody())
+        return false;
+    return std::nullopt;
+  };
+  auto Decided = [&](const FunctionDecl *F) -> std::optional<bool> {
+    FunctionLocks &L = analyze(F);
+    if (L.EntryHeld != FunctionLocks::Unknown)
+      return L.EntryHeld == FunctionLocks::Yes;
+    if (std::optional<bool> B = Base(F)) {
+      L.EntryHeld = *B ? FunctionLocks::Yes : FunctionLocks::No;
+      return B;
     }
-  Functions[FD]->EntryHeld = Held ? FunctionLocks::Yes : FunctionLocks::No;
-  return Held;
+    return std::nullopt;
+  };
+  auto Definition = [](const FunctionDecl *F) {
+    const FunctionDecl *Def = nullptr;
+    return F->hasBody(Def) && Def ? Def : F;
+  };
+  if (std::optional<bool> D = Decided(FD))
+    return *D;
+  // The undecided functions the answer depends on: FD and its callers'
+  // callers, transitively.
+  llvm::SmallVector<const FunctionDecl *, 16> Open = {FD};
+  llvm::DenseMap<const FunctionDecl *, bool> Value; // assumed held, until shown not
+  Value[FD] = true;
+  for (size_t I = 0; I < Open.size(); ++I)
+    for (const ProcessModel::CallSite &Site : M.callSites(Open[I])) {
+      const FunctionDecl *Caller = Definition(Site.Caller);
+      if (!Decided(Caller) && Value.try_emplace(Caller, true).second)
+        Open.push_back(Caller);
+    }
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const FunctionDecl *F : Open) {
+      if (!Value[F])
+        continue;
+      for (const ProcessModel::CallSite &Site : M.callSites(F)) {
+        const FunctionDecl *Caller = Definition(Site.Caller);
+        std::optional<bool> CallerHeld = Decided(Caller);
+        bool Entry = CallerHeld ? *CallerHeld : Value.lookup(Caller);
+        const auto &At = heldGiven(Caller, Entry);
+        auto It = At.find(Site.Call);
+        if (It == At.end() || It->second.empty()) {
+          Value[F] = false;
+          Changed = true;
+          break;
+        }
+      }
+    }
+  }
+  for (const FunctionDecl *F : Open)
+    analyze(F).EntryHeld = Value[F] ? FunctionLocks::Yes : FunctionLocks::No;
+  return Value[FD];
 }
 
 LockSets::FunctionLocks &LockSets::analyze(const FunctionDecl *FD) {
@@ -415,25 +465,30 @@ const LockSets::Effect &LockSets::effect(const FunctionDecl *FD) {
   return analyze(FD).Summary;
 }
 
+const llvm::DenseMap<const Stmt *, LockSet> &
+LockSets::heldGiven(const FunctionDecl *FD, bool EntryHeld) {
+  FunctionLocks *F = &analyze(FD);
+  if (!F->AtDone[EntryHeld]) {
+    F->AtDone[EntryHeld] = true;
+    if (const CFG *G = M.cfg(FD)) {
+      LockDataflow D(M, *this, FD, *G);
+      D.solve(EntryHeld);
+      llvm::DenseMap<const Stmt *, LockSet> At;
+      D.record(At);
+      F = &analyze(FD); // the map may have grown meanwhile
+      F->At[EntryHeld] = std::move(At);
+    }
+  }
+  return F->At[EntryHeld];
+}
+
 const LockSet *LockSets::heldAt(const FunctionDecl *FD, const Stmt *S) {
   const FunctionDecl *Def = nullptr;
   if (!FD->hasBody(Def) || !Def)
     return nullptr;
-  FunctionLocks *F = &analyze(Def);
-  if (!F->AtDone) {
-    F->AtDone = true;
-    if (const CFG *G = M.cfg(Def)) {
-      bool Held = entryHeld(Def, 0);
-      LockDataflow D(M, *this, Def, *G);
-      D.solve(Held);
-      llvm::DenseMap<const Stmt *, LockSet> At;
-      D.record(At);
-      F = &analyze(Def);
-      F->At = std::move(At);
-    }
-  }
-  auto It = F->At.find(S);
-  return It == F->At.end() ? nullptr : &It->second;
+  const auto &At = heldGiven(Def, entryHeld(Def));
+  auto It = At.find(S);
+  return It == At.end() ? nullptr : &It->second;
 }
 
 } // namespace procshare

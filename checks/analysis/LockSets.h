@@ -57,7 +57,12 @@ public:
 private:
   struct FunctionLocks;
   FunctionLocks &analyze(const clang::FunctionDecl *FD);
-  bool entryHeld(const clang::FunctionDecl *FD, unsigned Depth);
+  /// Whether every caller holds a lock when it calls \p FD (a definition).
+  bool entryHeld(const clang::FunctionDecl *FD);
+  /// The held sets of \p FD's statements when a lock is (or is not) held on
+  /// entry: each computed once, whatever else is asked first.
+  const llvm::DenseMap<const clang::Stmt *, LockSet> &heldGiven(const clang::FunctionDecl *FD,
+                                                                 bool EntryHeld);
 
   ProcessModel &M;
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FunctionLocks>> Functions;

@@ -70,11 +70,20 @@ public:
   bool TraverseDecl(Decl *D) {
     const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
     const FunctionDecl *Saved = Current;
-    if (FD)
+    if (FD) {
       Current = FD;
+      if (FD->isThisDeclarationADefinition())
+        Index.Definitions.push_back(FD);
+    }
     bool R = RecursiveASTVisitor<TUIndexer>::TraverseDecl(D);
     Current = Saved;
     return R;
+  }
+  bool VisitLambdaExpr(LambdaExpr *LE) {
+    // The body is walked as part of the enclosing function; the call
+    // operator is a definition of its own for the checks.
+    Index.Definitions.push_back(LE->getCallOperator());
+    return true;
   }
   bool VisitCallExpr(CallExpr *CE) {
     if (const FunctionDecl *Callee = CE->getDirectCallee())
@@ -82,8 +91,11 @@ public:
     return true;
   }
   bool VisitVarDecl(VarDecl *VD) {
-    if (const Expr *Init = VD->getInit())
+    if (const Expr *Init = VD->getInit()) {
       Index.Assigned[VD->getCanonicalDecl()].push_back(Init);
+      if (VD->hasGlobalStorage() && !VD->isStaticLocal())
+        Index.GlobalInits.push_back(VD);
+    }
     return true;
   }
   bool VisitBinaryOperator(BinaryOperator *BO) {

@@ -123,6 +123,11 @@ public:
   /// every value assigned to a variable or a field, and the declarations
   /// whose address is taken.
   struct TUIndex {
+    /// Every function definition (template instantiations and lambdas'
+    /// call operators included), in the order of the AST.
+    std::vector<const clang::FunctionDecl *> Definitions;
+    /// Variables of static storage (not static locals) with an initialiser.
+    std::vector<const clang::VarDecl *> GlobalInits;
     llvm::DenseMap<const clang::FunctionDecl *, std::vector<CallSite>> Calls;
     llvm::DenseMap<const clang::ValueDecl *, std::vector<const clang::Expr *>> Assigned;
     llvm::DenseMap<const clang::ValueDecl *, bool> AddressTaken;

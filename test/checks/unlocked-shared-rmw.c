@@ -230,6 +230,20 @@ void caller_holds_lock(void) {
   pthread_mutex_unlock(&st->lock);
 }
 
+// A recursive helper called with the lock held, which calls itself with the
+// lock still held: held on entry whichever function is looked at first.
+static void count_down_locked(int n) {
+  st->hits++;
+  if (n > 0)
+    count_down_locked(n - 1);
+}
+
+void caller_holds_lock_recursive(void) {
+  pthread_mutex_lock(&st->lock);
+  count_down_locked(3);
+  pthread_mutex_unlock(&st->lock);
+}
+
 // nginx's ngx_http_file_cache_delete: called with the lock held, it drops
 // the lock around slow work and takes it back.
 static void delete_entry(long size) {
