@@ -36,3 +36,5 @@ if config.has_clangd:
 import shutil
 if shutil.which("git"):
     config.available_features.add("git")
+if shutil.which("cmake") and shutil.which("ninja"):
+    config.available_features.add("cmake")
