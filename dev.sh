@@ -14,7 +14,7 @@ BUILD=${PROCSHARE_BUILD_DIR:-build}
 LLVM=/usr/lib/llvm-19
 
 PACKAGES=(
-  cmake ninja-build python3 git libc6-dev libstdc++-12-dev
+  cmake ninja-build python3 git pre-commit libc6-dev libstdc++-12-dev
   llvm-19-dev libclang-19-dev clang-19 clang-tidy-19 clangd-19 llvm-19-tools
   nlohmann-json3-dev libgrpc++-dev libprotobuf-dev libabsl-dev
 )

@@ -36,5 +36,7 @@ if config.has_clangd:
 import shutil
 if shutil.which("git"):
     config.available_features.add("git")
+if shutil.which("pre-commit"):
+    config.available_features.add("pre-commit")
 if shutil.which("cmake") and shutil.which("ninja"):
     config.available_features.add("cmake")
