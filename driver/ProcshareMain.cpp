@@ -121,7 +121,7 @@ cl::opt<std::string> ExportFixes(
     "export-fixes",
     cl::desc("Write the fix-its as YAML for clang-apply-replacements"),
     cl::value_desc("file"), cl::cat(Category));
-cl::opt<unsigned> Jobs("j",
+cl::opt<unsigned> Jobs("j", cl::Prefix,
                        cl::desc("Files analysed in parallel (default: the number of cores)"),
                        cl::value_desc("N"), cl::init(0), cl::cat(Category));
 cl::opt<std::string> Diff(
@@ -527,9 +527,13 @@ int main(int argc, const char **argv) {
              << "; going on with the other files\n";
     }
     if (Progress) {
-      if (Terminal)
-        errs() << "\r\x1b[K[" << Done << "/" << Files.size() << "] "
-               << sys::path::filename(Files[I]);
+      if (Terminal) {
+        // A bar updated in place: [=========>          ] 45/120 file.c
+        const size_t Width = 30, Filled = Done * Width / Files.size();
+        errs() << "\r\x1b[K[" << std::string(Filled, '=') << (Filled < Width ? ">" : "")
+               << std::string(Width - std::min(Width, Filled + 1), ' ') << "] " << Done << "/"
+               << Files.size() << " " << sys::path::filename(Files[I]);
+      }
       else
         errs() << "procshare: [" << Done << "/" << Files.size() << "] " << Files[I] << "\n";
     }
