@@ -21,6 +21,7 @@
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyOptions.h"
+#include "clang-tidy/GlobList.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Config/llvm-config.h"
@@ -554,8 +555,20 @@ int main(int argc, const char **argv) {
       auto Text = MemoryBuffer::getFile(Path);
       if (!Text)
         Error = Text.getError().message();
-      else if (procshare::deserializeErrors((*Text)->getBuffer(), Errors, Error))
+      else if (size_t First = Errors.size();
+               procshare::deserializeErrors((*Text)->getBuffer(), Errors, Error)) {
         FromCache += O.State == procshare::FileOutcome::FromCache;
+        // WarningsAsErrors of the file's configuration, as clang-tidy marks
+        // them (the results' text does not carry the mark).
+        ClangTidyOptions Opts = Provider->getOptions(Files[I]);
+        if (Opts.WarningsAsErrors && !Opts.WarningsAsErrors->empty()) {
+          CachedGlobList AsErrors(*Opts.WarningsAsErrors);
+          for (size_t K = First; K < Errors.size(); ++K)
+            Errors[K].IsWarningAsError =
+                Errors[K].DiagLevel == tooling::Diagnostic::Warning &&
+                AsErrors.contains(Errors[K].DiagnosticName);
+        }
+      }
       if (!Error.empty()) {
         O.State = procshare::FileOutcome::Failed;
         O.Why = "its results could not be read back (" + Error + ")";
