@@ -79,9 +79,30 @@ int mergeMain(int argc, const char **argv) {
     }
     const json &Results = Sarif ? Doc["runs"][0]["results"] : Doc;
     json &Into = Sarif ? Merged->at("runs")[0]["results"] : *Merged;
-    for (const json &R : Results)
-      if (Seen.insert(identity(R)).second)
-        Into.push_back(R);
+    for (json R : Results) {
+      if (!Seen.insert(identity(R)).second)
+        continue;
+      if (Sarif && R.contains("ruleId")) {
+        // Rules beyond the checks' (compiler diagnostics, crashes) differ
+        // between runs: one list of every run's rules, indexes into it.
+        json &Rules = Merged->at("runs")[0]["tool"]["driver"]["rules"];
+        auto Same = [&](const json &Rule) { return Rule.value("id", "") == R["ruleId"]; };
+        auto It = std::find_if(Rules.begin(), Rules.end(), Same);
+        if (It == Rules.end()) {
+          const json &Theirs = Doc["runs"][0]["tool"]["driver"]["rules"];
+          auto Their = std::find_if(Theirs.begin(), Theirs.end(), Same);
+          if (Their == Theirs.end()) {
+            R.erase("ruleIndex");
+          } else {
+            Rules.push_back(*Their);
+            R["ruleIndex"] = Rules.size() - 1;
+          }
+        } else {
+          R["ruleIndex"] = It - Rules.begin();
+        }
+      }
+      Into.push_back(R);
+    }
   }
   std::string Text = Merged->dump(2) + "\n";
   if (Output.empty()) {

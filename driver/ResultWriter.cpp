@@ -184,6 +184,20 @@ void writeSarif(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
                  {{"artifactLocation", {{"uri", relativePath(File, Root)}}},
                   {"region", {{"startLine", At.Line}, {"startColumn", At.Column}}}}}};
   };
+  // Results that are not a check's: a rule each too, so that every result
+  // names one (compiler diagnostics, files the analysis could not finish).
+  for (const ClangTidyError &E : Errors) {
+    if (RuleIndex.count(E.DiagnosticName))
+      continue;
+    std::string Text = E.DiagnosticName == "procshare-crash"
+                           ? "procshare could not analyse a file: the analysis crashed"
+                           : "a diagnostic of the compiler (" + E.DiagnosticName + ")";
+    RuleIndex[E.DiagnosticName] = Rules.size();
+    Rules.push_back({{"id", E.DiagnosticName},
+                     {"name", E.DiagnosticName},
+                     {"shortDescription", {{"text", Text}}},
+                     {"defaultConfiguration", {{"level", severity(E)}}}});
+  }
   json Results = json::array();
   for (const ClangTidyError &E : Errors) {
     json R = {{"ruleId", E.DiagnosticName},
