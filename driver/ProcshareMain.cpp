@@ -459,7 +459,8 @@ int main(int argc, const char **argv) {
       if (!procshare::Rules::get(procshare::Rules::resolvePath(Value.Value, F), Error))
         return usageError(Error);
     }
-    AnyEnabled |= !getCheckNames(Opts, false).empty();
+    if (!AnyEnabled) // (building the check list costs: once is enough)
+      AnyEnabled = !getCheckNames(Opts, false).empty();
   }
   if (!AnyEnabled)
     return usageError("no procshare check is enabled (check --checks and the "
