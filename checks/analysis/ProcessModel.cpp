@@ -26,11 +26,9 @@ struct ProcessModel::FunctionInfo {
   State ForksState = NotStarted;
   std::vector<ForkRegions> Forks;
 
-  State MayForkState = NotStarted;
-  const CallExpr *ReachedFork = nullptr;
-
-  State MayWaitState = NotStarted;
-  bool MayWait = false;
+  /// nearestCall's answers, by kind (fork, wait), once known.
+  bool ReachKnown[2] = {false, false};
+  const CallExpr *Reached[2] = {nullptr, nullptr};
 
   bool CallsCollected = false;
   std::vector<const CallExpr *> Calls;
@@ -512,32 +510,56 @@ bool ProcessModel::mayFork(const FunctionDecl *FD) {
 }
 
 const CallExpr *ProcessModel::firstForkReachedFrom(const FunctionDecl *FD) {
+  return nearestCall(FD, Reach::Fork);
+}
+
+/// The call of the kind asked (fork-like, or wait) in the nearest function
+/// (fewest calls away, then in call order) that makes one directly: a
+/// breadth-first search of the functions of this file that \p FD calls. Only
+/// "reaches none" is reused from other searches (it holds for every function
+/// a failed search visited), so the answer does not depend on what was asked
+/// before, recursion included.
+const CallExpr *ProcessModel::nearestCall(const FunctionDecl *FD, Reach What) {
   FD = definitionOf(FD);
   if (!FD || !FD->hasBody())
     return nullptr;
-  FunctionInfo &I = info(FD);
-  if (I.MayForkState != FunctionInfo::NotStarted)
-    return I.ReachedFork; // Done, or recursion: nothing new on this path.
-  I.MayForkState = FunctionInfo::InProgress;
-  llvm::ArrayRef<const CallExpr *> Calls = callsIn(FD);
+  const unsigned K = unsigned(What);
+  if (info(FD).ReachKnown[K])
+    return info(FD).Reached[K];
+  auto Direct = [&](const FunctionDecl *Callee) {
+    std::string Name = ruleName(Callee);
+    return What == Reach::Fork ? R->fork(Name) != nullptr : R->isWait(Name);
+  };
+  llvm::SmallVector<const FunctionDecl *, 16> Queue = {FD};
+  llvm::SmallPtrSet<const FunctionDecl *, 16> Seen = {FD};
   const CallExpr *Found = nullptr;
-  for (const CallExpr *CE : Calls) {
-    const FunctionDecl *Callee = CE->getDirectCallee();
-    if (!Callee)
-      continue;
-    if (R->fork(ruleName(Callee))) {
-      Found = CE;
-      break;
+  for (size_t I = 0; I < Queue.size() && !Found; ++I) {
+    llvm::ArrayRef<const CallExpr *> Calls = callsIn(Queue[I]);
+    for (const CallExpr *CE : Calls)
+      if (const FunctionDecl *Callee = CE->getDirectCallee(); Callee && Direct(Callee)) {
+        Found = CE;
+        break;
+      }
+    for (const CallExpr *CE : Calls) {
+      const FunctionDecl *Callee = CE->getDirectCallee();
+      Callee = Callee ? definitionOf(Callee) : nullptr;
+      if (!Callee || !Callee->hasBody() || !Seen.insert(Callee).second)
+        continue;
+      const FunctionInfo &C = info(Callee);
+      if (C.ReachKnown[K] && !C.Reached[K])
+        continue; // reaches none
+      Queue.push_back(Callee);
     }
   }
-  if (!Found)
-    for (const CallExpr *CE : Calls)
-      if (const FunctionDecl *Callee = CE->getDirectCallee())
-        if (Callee->hasBody())
-          if ((Found = firstForkReachedFrom(Callee)))
-            break;
-  I.ReachedFork = Found;
-  I.MayForkState = FunctionInfo::Done;
+  if (!Found) {
+    for (const FunctionDecl *F : Queue) {
+      info(F).ReachKnown[K] = true;
+      info(F).Reached[K] = nullptr;
+    }
+    return nullptr;
+  }
+  info(FD).ReachKnown[K] = true;
+  info(FD).Reached[K] = Found;
   return Found;
 }
 
@@ -563,20 +585,7 @@ bool ProcessModel::mayWait(const CallExpr *CE) {
     return false;
   if (R->isWait(ruleName(Callee)))
     return true;
-  const FunctionDecl *FD = definitionOf(Callee);
-  if (!FD->hasBody())
-    return false;
-  FunctionInfo &I = info(FD);
-  if (I.MayWaitState != FunctionInfo::NotStarted)
-    return I.MayWait; // Done, or recursion
-  I.MayWaitState = FunctionInfo::InProgress;
-  bool Waits = false;
-  for (const CallExpr *Call : callsIn(FD))
-    if ((Waits = mayWait(Call)))
-      break;
-  I.MayWait = Waits;
-  I.MayWaitState = FunctionInfo::Done;
-  return Waits;
+  return nearestCall(Callee, Reach::Wait) != nullptr;
 }
 
 const FunctionSummary &ProcessModel::summary(const FunctionDecl *FD) {

@@ -205,6 +205,8 @@ public:
 private:
   struct FunctionInfo;
   FunctionInfo &info(const clang::FunctionDecl *FD);
+  enum class Reach { Fork, Wait };
+  const clang::CallExpr *nearestCall(const clang::FunctionDecl *FD, Reach What);
 
   clang::ASTContext &Ctx;
   std::shared_ptr<const Rules> R;

@@ -411,3 +411,23 @@ int main(int argc, char **argv) {
     puts("second child");
   return 0; // the child only reaches the final return of main
 }
+
+// A constructor reaching fork through a recursive helper: the answer must
+// not depend on which function the analysis looked at first (the helper,
+// defined above the constructor, used to cache "reaches no fork" for it).
+static void start_worker(void);
+static void load_plugins(void);
+static void load_config(int again) {
+  if (again)
+    load_plugins();
+  start_worker();
+}
+__attribute__((constructor)) static void load_plugins(void) { load_config(0); }
+static void start_worker(void) {
+  pid_t p = fork();
+  // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: 'fork' runs before main() in every program that links this code, because 'load_plugins' is a constructor function
+  // CHECK-NOTES: :[[@LINE-4]]:42: note: 'load_plugins' is declared as a constructor here
+  if (p == 0)
+    _exit(0);
+  waitpid(p, NULL, 0);
+}
