@@ -39,7 +39,6 @@
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -173,23 +172,18 @@ std::string absolute(StringRef Path) {
   return std::string(P);
 }
 
-/// Lends one options provider to several contexts (one per file), which may
-/// run on several threads: the provider caches what it reads, under a lock.
+/// Lends one options provider, which caches what it reads, to several
+/// contexts (a fresh one per file), each of which wants to own one.
 class SharedOptionsProvider : public ClangTidyOptionsProvider {
 public:
-  SharedOptionsProvider(ClangTidyOptionsProvider &P, std::mutex &M) : P(P), M(M) {}
-  const ClangTidyGlobalOptions &getGlobalOptions() override {
-    std::lock_guard<std::mutex> Lock(M);
-    return P.getGlobalOptions();
-  }
+  explicit SharedOptionsProvider(ClangTidyOptionsProvider &P) : P(P) {}
+  const ClangTidyGlobalOptions &getGlobalOptions() override { return P.getGlobalOptions(); }
   std::vector<OptionsSource> getRawOptions(StringRef FileName) override {
-    std::lock_guard<std::mutex> Lock(M);
     return P.getRawOptions(FileName);
   }
 
 private:
   ClangTidyOptionsProvider &P;
-  std::mutex &M;
 };
 
 /// FileOptionsProvider with procshare's .clang-tidy parser. LLVM 19's
@@ -242,14 +236,13 @@ int runAsWorker(ClangTidyOptionsProvider &Provider,
   Extra.push_back("-fno-caret-diagnostics");
   Adjusting->appendArgumentsAdjuster(
       tooling::getInsertArgumentAdjuster(Extra, tooling::ArgumentInsertPosition::END));
-  // A physical file system of its own: compile commands run in their
-  // directory, and the real one would change the whole process's.
+  // A physical file system: compile commands run in their directory without
+  // changing the process's (the cache key and the analysis share it).
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS(new vfs::OverlayFileSystem(
       IntrusiveRefCntPtr<vfs::FileSystem>(vfs::createPhysicalFileSystem().release())));
   std::optional<procshare::ResultCache> Cache;
   if (!CacheDir.empty())
     Cache.emplace(absolute(CacheDir));
-  std::mutex ProviderMutex;
   auto Analyse = [&](const std::string &File, const std::string &Out, bool &FromCache) {
     std::string Key, Text, Error;
     if (Cache) {
@@ -262,7 +255,7 @@ int runAsWorker(ClangTidyOptionsProvider &Provider,
       // A fresh context per file: each run's diagnostic IDs (numbered afresh
       // by its own DiagnosticsEngine) map to the right check names, which a
       // context kept across runs would remember from the first.
-      ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(Provider, ProviderMutex));
+      ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(Provider));
       Text = procshare::serializeErrors(
           File, runClangTidy(Context, *Adjusting, File, FS, /*ApplyAnyFix=*/false));
       if (Cache && !Cache->store(Key, Text, Error))
@@ -421,7 +414,8 @@ int main(int argc, const char **argv) {
     std::string Error;
     if (!R.isValid(Error))
       return usageError("invalid regex '" + Pattern + "': " + Error);
-    llvm::erase_if(Files, [&](const std::string &F) { return R.match(F) != Keep; });
+    bool KeepMatches = Keep; // (a structured binding cannot be captured in C++17)
+    llvm::erase_if(Files, [&](const std::string &F) { return R.match(F) != KeepMatches; });
   }
   if (!Shard.empty()) {
     unsigned K = 0, N = 0;
@@ -595,8 +589,7 @@ int main(int argc, const char **argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(
       new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
-  std::mutex ProviderMutex;
-  ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(*Provider, ProviderMutex));
+  ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(*Provider));
 
   if (Diff.getNumOccurrences()) {
     // Only findings on changed lines; compiler errors stay.
