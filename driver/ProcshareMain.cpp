@@ -575,7 +575,7 @@ int main(int argc, const char **argv) {
     // The failure is a diagnostic of the file, so that JSON and SARIF carry
     // it too.
     ++Failed;
-    ClangTidyError E("procshare-crash", tooling::Diagnostic::Error, "", false);
+    ClangTidyError E(procshare::CrashDiagnosticName, tooling::Diagnostic::Error, "", false);
     E.Message = tooling::DiagnosticMessage("procshare could not analyse this file: " + O.Why +
                                            "; the other files were analysed");
     E.Message.FilePath = Files[I];
@@ -634,7 +634,7 @@ int main(int argc, const char **argv) {
   std::map<std::string, unsigned> PerCheck;
   std::set<std::string> FilesWithErrors;
   for (const ClangTidyError &E : Errors) {
-    if (E.DiagnosticName == "procshare-crash")
+    if (E.DiagnosticName == procshare::CrashDiagnosticName)
       continue;
     if (E.DiagLevel == tooling::Diagnostic::Error) {
       ++CompileErrors;

@@ -189,7 +189,7 @@ void writeSarif(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
   for (const ClangTidyError &E : Errors) {
     if (RuleIndex.count(E.DiagnosticName))
       continue;
-    std::string Text = E.DiagnosticName == "procshare-crash"
+    std::string Text = E.DiagnosticName == CrashDiagnosticName
                            ? "procshare could not analyse a file: the analysis crashed"
                            : "a diagnostic of the compiler (" + E.DiagnosticName + ")";
     RuleIndex[E.DiagnosticName] = Rules.size();

@@ -15,6 +15,10 @@
 
 namespace procshare {
 
+/// The name of the error diagnostic a file gets when the analysis could not
+/// finish it (its worker crashed).
+inline constexpr char CrashDiagnosticName[] = "procshare-crash";
+
 /// Writes \p Text to \p Path through a temporary file renamed over it, so
 /// the file is never half-written; false with \p Error on failure.
 bool writeFileAtomically(llvm::StringRef Path, llvm::StringRef Text, std::string &Error);

@@ -148,9 +148,8 @@ bool runWorkers(llvm::ArrayRef<std::string> WorkerArgv, llvm::StringRef Dir,
   auto Feed = [&](Worker &W) {
     if (Next < Files.size()) {
       W.Current = Next++;
-      if (writeAll(W.In, std::to_string(W.Current) + "\n"))
-        return;
-      // It died before reading: its answers end, and that is handled there.
+      // If it died before reading, its answers end, and that is handled there.
+      writeAll(W.In, std::to_string(W.Current) + "\n");
       return;
     }
     W.Current = -1;

@@ -403,10 +403,6 @@ bool LockSets::entryHeld(const FunctionDecl *FD) {
     }
     return std::nullopt;
   };
-  auto Definition = [](const FunctionDecl *F) {
-    const FunctionDecl *Def = nullptr;
-    return F->hasBody(Def) && Def ? Def : F;
-  };
   if (std::optional<bool> D = Decided(FD))
     return *D;
   // The undecided functions the answer depends on: FD and its callers'
@@ -416,7 +412,7 @@ bool LockSets::entryHeld(const FunctionDecl *FD) {
   Value[FD] = true;
   for (size_t I = 0; I < Open.size(); ++I)
     for (const ProcessModel::CallSite &Site : M.callSites(Open[I])) {
-      const FunctionDecl *Caller = Definition(Site.Caller);
+      const FunctionDecl *Caller = Site.Caller->getDefinition();
       if (!Decided(Caller) && Value.try_emplace(Caller, true).second)
         Open.push_back(Caller);
     }
@@ -426,7 +422,7 @@ bool LockSets::entryHeld(const FunctionDecl *FD) {
       if (!Value[F])
         continue;
       for (const ProcessModel::CallSite &Site : M.callSites(F)) {
-        const FunctionDecl *Caller = Definition(Site.Caller);
+        const FunctionDecl *Caller = Site.Caller->getDefinition();
         std::optional<bool> CallerHeld = Decided(Caller);
         bool Entry = CallerHeld ? *CallerHeld : Value.lookup(Caller);
         const auto &At = heldGiven(Caller, Entry);
