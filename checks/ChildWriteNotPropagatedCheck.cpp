@@ -19,6 +19,7 @@ struct ChildWrite {
   const Stmt *At;       ///< the write, or the call that writes
   const Stmt *InCallee; ///< the write inside the called function, if any
   const FunctionDecl *Callee;
+  SourcePoint Elsewhere = {}; ///< the write, in a function of another file
 };
 
 /// What a parent statement after the fork writes and reads (reads only when
@@ -40,7 +41,7 @@ public:
       return It->second;
     ParentEffects E;
     const auto *Call = dyn_cast<CallExpr>(S);
-    const FunctionDecl *Callee = Call ? MemoryEffects::calleeWithBody(Call) : nullptr;
+    const FunctionDecl *Callee = Call ? ME.summarisedCallee(Call) : nullptr;
     llvm::SmallVector<MemLoc, 4> Locs;
     ME.directWrites(S, Locs);
     E.Writes.assign(Locs.begin(), Locs.end());
@@ -170,12 +171,12 @@ void ChildWriteNotPropagatedCheck::checkForkSite(const ForkRegions &F, ASTContex
     for (const MemLoc &L : Locs)
       Writes.push_back({L, S, nullptr, nullptr});
     if (const auto *CE = dyn_cast<CallExpr>(S))
-      if (const FunctionDecl *Callee = MemoryEffects::calleeWithBody(CE)) {
+      if (const FunctionDecl *Callee = ME.summarisedCallee(CE)) {
         ChildCallees.insert(Callee);
         std::vector<MemWrite> W;
         ME.callWrites(CE, W);
         for (const MemWrite &X : W)
-          Writes.push_back({X.Loc, CE, X.At, Callee});
+          Writes.push_back({X.Loc, CE, X.At, Callee, X.Elsewhere});
       }
   }
 
@@ -255,9 +256,9 @@ void ChildWriteNotPropagatedCheck::checkForkSite(const ForkRegions &F, ASTContex
            "the fork (with atomics or a process-shared lock if several processes "
            "write), a pipe, or the exit status for a small integer")
           << Fork << Name << Where;
-    if (W.InCallee)
-      diag(W.InCallee->getBeginLoc(), "%0 writes '%1' here", DiagnosticIDs::Note)
-          << Where << Name;
+    SourceLocation InCallee = W.InCallee ? W.InCallee->getBeginLoc() : M.location(W.Elsewhere);
+    if (InCallee.isValid())
+      diag(InCallee, "%0 writes '%1' here", DiagnosticIDs::Note) << Where << Name;
     noteFork(F);
     diag(Read->getBeginLoc(), "the parent reads its own, unchanged copy here",
          DiagnosticIDs::Note);

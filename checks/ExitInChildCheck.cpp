@@ -24,7 +24,9 @@ void ExitInChildCheck::checkForkSite(const ForkRegions &F, ASTContext &Ctx) {
       const FunctionDecl *Callee = CE->getDirectCallee();
       if (Callee && M.rules().isExit(ProcessModel::ruleName(Callee)))
         Found.push_back(S);
-    } else if (isa<ReturnStmt>(S) && FD->isMain()) {
+    } else if (isa<ReturnStmt>(S) && FD->isMain() && !F.Site.ChildElsewhere) {
+      // (A spawn helper's child runs another function: its returns end
+      // that function, not main.)
       Found.push_back(S);
     }
   }

@@ -152,7 +152,7 @@ void NonShareableInSharedMemoryCheck::checkPlacements(const FunctionDecl *FD,
       Pointer = Cast->getSubExpr();
       T = Cast->getType()->getPointeeType();
     }
-    const CallExpr *Source = nullptr;
+    SharedOrigin Source;
     if (M.sharedMemory().ofPointer(Pointer, &Source) != Provenance::Shared)
       continue;
     if (M.sharedMemory().isFileBackedMapping(Source) && !M.translationUnitForks())
@@ -170,8 +170,7 @@ void NonShareableInSharedMemoryCheck::checkPlacements(const FunctionDecl *FD,
       diag(E->getBeginLoc(), "'%0' is placed in memory shared between processes, "
                              "but its member '%1' (%2) %3")
           << TypeName << W->Path.substr(1) << W->TypeName << reason(W->K);
-    if (Source)
-      diag(Source->getBeginLoc(), "the shared memory is mapped here", DiagnosticIDs::Note);
+    noteMapping(Ctx, Source);
   }
 }
 
@@ -196,7 +195,7 @@ void NonShareableInSharedMemoryCheck::checkPointerStores(const FunctionDecl *FD,
     if (RHS->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) ||
         isa<StringLiteral>(RHS))
       continue;
-    const CallExpr *Source = nullptr;
+    SharedOrigin Source;
     if (M.sharedMemory().ofObject(BO->getLHS(), &Source) != Provenance::Shared)
       continue;
     if (M.sharedMemory().isFileBackedMapping(Source) && !M.translationUnitForks())
@@ -214,8 +213,7 @@ void NonShareableInSharedMemoryCheck::checkPointerStores(const FunctionDecl *FD,
          "processes; in another process it points into that process's own copy "
          "(or nowhere): store the data itself, or an offset into the shared "
          "mapping");
-    if (Source)
-      diag(Source->getBeginLoc(), "the shared memory is mapped here", DiagnosticIDs::Note);
+    noteMapping(Ctx, Source);
   }
 }
 

@@ -1,8 +1,11 @@
 //===- ProcshareCheck.cpp - Base of every procshare check -----------------===//
 
 #include "checks/ProcshareCheck.h"
+#include "checks/analysis/Summarizer.h"
 
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include <mutex>
+#include <set>
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -12,7 +15,8 @@ namespace procshare {
 ProcshareCheck::ProcshareCheck(llvm::StringRef Name,
                                tidy::ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context),
-      RulesFile(Options.getLocalOrGlobal("RulesFile", "")) {
+      RulesFile(Options.getLocalOrGlobal("RulesFile", "")),
+      IndexFile(Options.getLocalOrGlobal("IndexFile", "")) {
   std::string Error;
   std::string Path = Rules::resolvePath(RulesFile, Context->getCurrentFile());
   RulesPtr = Rules::get(Path, Error);
@@ -20,10 +24,24 @@ ProcshareCheck::ProcshareCheck(llvm::StringRef Name,
     configurationDiag("cannot use rules file: %0", DiagnosticIDs::Error) << Error;
     RulesPtr = Rules::defaults();
   }
+  if (!IndexFile.empty()) {
+    std::string IndexPath = Rules::resolvePath(IndexFile, Context->getCurrentFile());
+    IndexPtr = ProjectIndex::get(IndexPath, Error);
+    // Said once per file and process, not by every check: the analysis goes
+    // on without the index, as with none.
+    static std::mutex Mutex;
+    static std::set<std::string> Told;
+    std::lock_guard<std::mutex> Lock(Mutex);
+    if (!IndexPtr && Told.insert(IndexPath).second)
+      configurationDiag("cannot use the project index: %0; analysing without it",
+                        DiagnosticIDs::Warning)
+          << Error;
+  }
 }
 
 void ProcshareCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "RulesFile", RulesFile);
+  Options.store(Opts, "IndexFile", IndexFile);
 }
 
 void ProcshareCheck::registerPPCallbacks(const SourceManager &, Preprocessor *P,
@@ -33,6 +51,13 @@ void ProcshareCheck::registerPPCallbacks(const SourceManager &, Preprocessor *P,
 
 void ProcshareCheck::onStartOfTranslationUnit() {
   ProcessModel::startTranslationUnit();
+  startTranslationUnitSummary();
+}
+
+void ProcshareCheck::onEndOfTranslationUnit() {
+  // The model the checks built is summarised for the project index, once.
+  if (!ProcessModel::currentModels().empty())
+    finishTranslationUnit(*ProcessModel::currentModels().front());
 }
 
 void ProcshareCheck::registerFunctionsMatcher(MatchFinder *Finder) {
@@ -49,6 +74,21 @@ bool ProcshareCheck::forEachFunction(const MatchFinder::MatchResult &Result,
     if (!FD->isDependentContext() && FD->hasBody())
       F(FD);
   return true;
+}
+
+void ProcshareCheck::noteMapping(ASTContext &Ctx, const SharedOrigin &Source) {
+  SourceLocation Elsewhere =
+      Source.Elsewhere.valid() ? model(Ctx).location(Source.Elsewhere) : SourceLocation();
+  if (Source.Call && Elsewhere.isValid()) {
+    diag(Source.Call->getBeginLoc(), "the shared memory comes from '%0' here",
+         DiagnosticIDs::Note)
+        << calleeName(Source.Call);
+    diag(Elsewhere, "which maps it here", DiagnosticIDs::Note);
+  } else if (Source.Call) {
+    diag(Source.Call->getBeginLoc(), "the shared memory is mapped here", DiagnosticIDs::Note);
+  } else if (Elsewhere.isValid()) {
+    diag(Elsewhere, "the shared memory is mapped here", DiagnosticIDs::Note);
+  }
 }
 
 std::string ProcshareCheck::calleeName(const CallExpr *CE) {

@@ -19,13 +19,14 @@ public:
   ProcshareCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void onStartOfTranslationUnit() override;
+  void onEndOfTranslationUnit() override;
   void registerPPCallbacks(const clang::SourceManager &SM, clang::Preprocessor *PP,
                            clang::Preprocessor *ModuleExpanderPP) override;
 
 protected:
   const Rules &rules() const { return *RulesPtr; }
   ProcessModel &model(clang::ASTContext &Ctx) {
-    ProcessModel &M = ProcessModel::get(Ctx, RulesPtr);
+    ProcessModel &M = ProcessModel::get(Ctx, RulesPtr, IndexPtr);
     M.setPreprocessor(PP);
     return M;
   }
@@ -41,10 +42,17 @@ protected:
                        llvm::function_ref<void(const clang::FunctionDecl *)> F);
   /// The name a diagnostic uses for a callee ("fork", "xfork").
   static std::string calleeName(const clang::CallExpr *CE);
+  /// The notes that say where shared memory comes from: the mapping here,
+  /// or the call of another file's allocator and the mapping it makes there.
+  void noteMapping(clang::ASTContext &Ctx, const SharedOrigin &Source);
 
 private:
   std::string RulesFile;
   std::shared_ptr<const Rules> RulesPtr;
+  /// The project index (`IndexFile`, found like the rules file); none when
+  /// the option is empty or the file cannot be used.
+  std::string IndexFile;
+  std::shared_ptr<const ProjectIndex> IndexPtr;
   const clang::Preprocessor *PP = nullptr;
 };
 

@@ -72,6 +72,18 @@ const char *privatePlace(const MemLoc &L) {
   return "a local variable";
 }
 
+/// An initialisation of the lock a parameter points to, in a function other
+/// files call: the project index hands it to those callers (LockObjects),
+/// which report it where the memory is known, once per call.
+bool initForCallers(ProcessModel &M, const LockInit &I) {
+  if (!M.projectIndex() || !I.Function || !I.Function->isExternallyVisible() ||
+      I.Elsewhere.valid())
+    return false;
+  std::optional<MemLoc> L = M.memoryEffects().pointeeOf(I.lockArg());
+  std::optional<IndexPlace> P = L ? M.memoryEffects().indexPlace(*L, I.Function) : std::nullopt;
+  return P && P->Param >= 0 && P->Path == "*";
+}
+
 const char *GenericRemedy =
     "put a process-shared lock in memory mapped MAP_SHARED before the fork (a "
     "pthread_mutex_t made PTHREAD_PROCESS_SHARED, sem_init(sem, 1, value)), use a "
@@ -98,11 +110,6 @@ ThreadLockAcrossProcessesCheck::contents(const FunctionDecl *FD, ASTContext &Ctx
   return It == ByFunction.end() ? nullptr : &It->second;
 }
 
-void ThreadLockAcrossProcessesCheck::noteMapping(const CallExpr *Source) {
-  if (Source)
-    diag(Source->getBeginLoc(), "the shared memory is mapped here", DiagnosticIDs::Note);
-}
-
 //===----------------------------------------------------------------------===//
 // Configurable locks in shared memory initialised process-private.
 //===----------------------------------------------------------------------===//
@@ -115,9 +122,9 @@ void ThreadLockAcrossProcessesCheck::checkInits(const FunctionDecl *FD, ASTConte
   for (const LockInit *IP : Contents->Inits) {
     const LockInit &I = *IP;
     if (I.State != Pshared::Private ||
-        I.Type.Sharing != LockSharing::Configurable)
+        I.Type.Sharing != LockSharing::Configurable || initForCallers(M, I))
       continue;
-    const CallExpr *Source = nullptr;
+    SharedOrigin Source;
     if (M.sharedMemory().ofPointer(I.lockArg(), &Source) != Provenance::Shared)
       continue;
     // A file mapped MAP_SHARED may only be persisted to it.
@@ -125,6 +132,26 @@ void ThreadLockAcrossProcessesCheck::checkInits(const FunctionDecl *FD, ASTConte
       continue;
     std::string Name = lockName(M, I.lockArg(), true);
     std::string Callee = calleeName(I.Call);
+    if (I.Elsewhere.valid()) {
+      // Initialised by a function of another file.
+      diag(I.Call->getBeginLoc(),
+           "'%0' (%1) is in memory shared between processes, but '%2' initialises it "
+           "process-private (%3 %select{with default attributes|with attributes not "
+           "made PTHREAD_PROCESS_SHARED on every path|with a process-private pshared "
+           "argument}4), so other processes do not see it held; %5")
+          << Name << I.Type.Name << Callee << I.InnerCallee
+          << (I.Why == LockInit::AttributesNotShared ? 1
+              : I.Why == LockInit::PrivateArgument   ? 2
+                                                     : 0)
+          << I.Type.Remedy;
+      if (SourceLocation L = M.location(I.Elsewhere); L.isValid())
+        diag(L, "'%0' initialises it here", DiagnosticIDs::Note) << Callee;
+      if (SourceLocation L = M.location(I.ElsewhereAttrSetup); L.isValid())
+        diag(L, "the attribute object is set up here without PTHREAD_PROCESS_SHARED",
+             DiagnosticIDs::Note);
+      noteMapping(Ctx, Source);
+      continue;
+    }
     {
       if (I.Why == LockInit::AttributesNotShared) {
         const Expr *Attr = I.Call->getArg(I.Rule->AttrArg);
@@ -161,7 +188,7 @@ void ThreadLockAcrossProcessesCheck::checkInits(const FunctionDecl *FD, ASTConte
       diag(I.AttrSetup->getBeginLoc(),
            "the attribute object is set up here without PTHREAD_PROCESS_SHARED",
            DiagnosticIDs::Note);
-    noteMapping(Source);
+    noteMapping(Ctx, Source);
   }
 }
 
@@ -177,7 +204,7 @@ void ThreadLockAcrossProcessesCheck::checkPlacements(const FunctionDecl *FD,
   ProcessModel &M = model(Ctx);
   LockObjects &LO = M.lockObjects();
   auto Check = [&](const Expr *At, const Expr *Pointer, QualType T, bool IsNew) {
-    const CallExpr *Source = nullptr;
+    SharedOrigin Source;
     if (M.sharedMemory().ofPointer(Pointer, &Source) != Provenance::Shared)
       return;
     const Type *Key = T->getCanonicalTypeUnqualified().getTypePtr();
@@ -185,7 +212,7 @@ void ThreadLockAcrossProcessesCheck::checkPlacements(const FunctionDecl *FD,
       return L.Sharing == LockSharing::Private;
     });
     if (Private) {
-      if (!Reported.insert({Key, Source}).second)
+      if (!Reported.insert({Key, Source.Call}).second)
         return;
       std::string TypeName = T.getUnqualifiedType().getAsString(Ctx.getPrintingPolicy());
       if (Private->Path.empty())
@@ -201,7 +228,7 @@ void ThreadLockAcrossProcessesCheck::checkPlacements(const FunctionDecl *FD,
              "process does not see it held; %3")
             << TypeName << Private->Path.substr(1) << Private->Type.Name
             << Private->Type.Remedy;
-      noteMapping(Source);
+      noteMapping(Ctx, Source);
       return;
     }
     if (!IsNew)
@@ -213,7 +240,7 @@ void ThreadLockAcrossProcessesCheck::checkPlacements(const FunctionDecl *FD,
       return L.Sharing == LockSharing::Configurable && DefaultInit;
     });
     if (!Static || !Static->Field || initialisedSomewhere(Static->Field, Ctx, false) ||
-        !Reported.insert({Key, Source}).second)
+        !Reported.insert({Key, Source.Call}).second)
       return;
     diag(At->getBeginLoc(),
          "'%0' is constructed in memory shared between processes, but its member "
@@ -221,7 +248,7 @@ void ThreadLockAcrossProcessesCheck::checkPlacements(const FunctionDecl *FD,
          "other processes do not see it held; %3")
         << T.getUnqualifiedType().getAsString(Ctx.getPrintingPolicy())
         << Static->Path.substr(1) << Static->Type.Name << Static->Type.Remedy;
-    noteMapping(Source);
+    noteMapping(Ctx, Source);
   };
   for (const auto &[E, IsNew] : Contents->Placements) {
     if (IsNew) {
@@ -337,12 +364,13 @@ void ThreadLockAcrossProcessesCheck::checkNeverInitialised(const FunctionDecl *F
   for (const LockUse *U : M.lockObjects().usesIn(FD)) {
     if (!U->Takes || U->Type.Sharing != LockSharing::Configurable)
       continue;
-    const CallExpr *Source = nullptr;
+    SharedOrigin Source;
     Provenance P = U->ObjectIsPointer ? M.sharedMemory().ofPointer(U->Object, &Source)
                                       : M.sharedMemory().ofObject(U->Object, &Source);
     // Only where this file maps the memory and forks: what it does is all
     // there is to see.
-    if (P != Provenance::Shared || !Source || !SM.isInMainFile(SM.getExpansionLoc(Source->getBeginLoc())) ||
+    if (P != Provenance::Shared || !Source.Call || Source.Elsewhere.valid() ||
+        !SM.isInMainFile(SM.getExpansionLoc(Source.Call->getBeginLoc())) ||
         !M.translationUnitForks() || M.sharedMemory().isFileBackedMapping(Source))
       continue;
     const Decl *Key = lockKey(U->Object, U->ObjectIsPointer);
@@ -353,7 +381,7 @@ void ThreadLockAcrossProcessesCheck::checkNeverInitialised(const FunctionDecl *F
          "nothing in this file initialises it: zeroed memory is a process-private "
          "%1 with default attributes; %2")
         << lockName(M, U->Object, U->ObjectIsPointer) << U->Type.Name << U->Type.Remedy;
-    noteMapping(Source);
+    noteMapping(Ctx, Source);
   }
 }
 
@@ -558,7 +586,7 @@ void ThreadLockAcrossProcessesCheck::checkGuardedSharedWrites(const FunctionDecl
       llvm::SmallVector<MemLoc, 2> Writes;
       ME.directWrites(S, Writes);
       for (const MemLoc &W : Writes) {
-        const CallExpr *Source = nullptr;
+        SharedOrigin Source;
         if (!W.throughPointer() || llvm::count(W.Path, '*') != 1 || !W.PointerDecl ||
             M.sharedMemory().ofDecl(W.PointerDecl, &Source) != Provenance::Shared)
           continue;
@@ -590,7 +618,7 @@ void ThreadLockAcrossProcessesCheck::checkGuardedSharedWrites(const FunctionDecl
         if (Only->Loc.Var && !Only->Loc.throughPointer())
           diag(Only->Loc.Var->getLocation(), "'%0' is declared here", DiagnosticIDs::Note)
               << Only->Loc.Var->getName();
-        noteMapping(Source);
+        noteMapping(Ctx, Source);
         break;
       }
     }

@@ -34,7 +34,6 @@ private:
   void checkForks(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
   void checkGuardedSharedWrites(const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
 
-  void noteMapping(const clang::CallExpr *Source);
   /// The declarations a lock is known by across functions: the member or
   /// variable holding it, or the pointer it is reached through.
   const clang::Decl *lockKey(const clang::Expr *E, bool IsPointer);

@@ -137,7 +137,7 @@ void UnlockedSharedRmwCheck::report(const Expr *Update, const Expr *Target,
   if (T->isAtomicType() || !T->isScalarType() || T.isConstQualified())
     return;
   ProcessModel &M = model(Ctx);
-  const CallExpr *Source = nullptr;
+  SharedOrigin Source;
   if (M.sharedMemory().ofObject(Target, &Source) != Provenance::Shared)
     return;
   // A file mapped MAP_SHARED may only be persisted (memcached's restartable
@@ -204,8 +204,7 @@ void UnlockedSharedRmwCheck::report(const Expr *Update, const Expr *Target,
             Amount + ", __ATOMIC_SEQ_CST)");
   }
   } // the warning is emitted here, before its note
-  if (Source)
-    diag(Source->getBeginLoc(), "the shared memory is mapped here", DiagnosticIDs::Note);
+  noteMapping(Ctx, Source);
 }
 
 } // namespace procshare

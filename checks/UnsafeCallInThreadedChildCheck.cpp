@@ -95,7 +95,7 @@ void UnsafeCallInThreadedChildCheck::checkForkSite(const ForkRegions &F,
   if (F.Site.Rule.Vfork)
     return; // a vfork child is vfork-misuse's business
   ProcessModel &M = model(Ctx);
-  const Stmt *Thread = M.threadStarts().startedBefore(F.Function, F.Site.Call);
+  ThreadStart Thread = M.threadStarts().startedBefore(F.Function, F.Site.Call);
   if (!Thread)
     return;
   std::vector<std::pair<const Stmt *, Unsafe>> Found;
@@ -125,8 +125,11 @@ void UnsafeCallInThreadedChildCheck::checkForkSite(const ForkRegions &F,
         << Called << U.What << Through << ForkName;
     if (Through)
       diag(U.Inner->getBeginLoc(), "'%0' is called here", DiagnosticIDs::Note) << U.What;
-    diag(Thread->getBeginLoc(), "a thread may have been started here before the fork",
-         DiagnosticIDs::Note);
+    SourceLocation ThreadLoc =
+        Thread.At ? Thread.At->getBeginLoc() : M.location(Thread.Elsewhere);
+    if (ThreadLoc.isValid())
+      diag(ThreadLoc, "a thread may have been started here before the fork",
+           DiagnosticIDs::Note);
     noteFork(F);
   }
 }

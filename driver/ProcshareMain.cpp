@@ -11,11 +11,14 @@
 #include "checks/ProcshareModule.h"
 #include "driver/CompileDatabase.h"
 #include "driver/GitDiff.h"
+#include "driver/IndexFile.h"
 #include "driver/Merge.h"
 #include "driver/Baseline.h"
 #include "driver/ResultCache.h"
 #include "driver/ResultWriter.h"
 #include "driver/WorkerPool.h"
+#include "checks/analysis/Summarizer.h"
+#include "index/ProjectIndex.h"
 #include "rules/Rules.h"
 
 #include "clang-tidy/ClangTidy.h"
@@ -144,6 +147,19 @@ cl::opt<std::string> CacheDir(
 cl::opt<std::string> WorkerDir("worker", cl::Hidden,
                                cl::desc("Internal: run as a worker of the CLI"),
                                cl::cat(Category));
+cl::opt<std::string> WorkerIndex(
+    "worker-index", cl::Hidden,
+    cl::desc("Internal: the project index a worker reads; it writes each file's summary"),
+    cl::cat(Category));
+cl::opt<std::string> IndexOption(
+    "index",
+    cl::desc("The project index to read and refresh (default: index.json in\n"
+             "the cache directory, or .procshare/index.json beside the compile\n"
+             "database); facts of other files' functions and globals"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> NoIndex("no-index",
+                      cl::desc("Analyse each file on its own, without the project index"),
+                      cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print findings only, no summary or notices"),
                     cl::cat(Category));
 
@@ -243,23 +259,62 @@ int runAsWorker(ClangTidyOptionsProvider &Provider,
   std::optional<procshare::ResultCache> Cache;
   if (!CacheDir.empty())
     Cache.emplace(absolute(CacheDir));
+  // With a project index, each file's summary goes beside its results.
+  bool Indexing = !WorkerIndex.empty();
+  std::shared_ptr<const procshare::ProjectIndex> Index;
+  if (Indexing) {
+    std::string Error;
+    Index = procshare::ProjectIndex::get(WorkerIndex, Error);
+    if (!Index)
+      return usageError(Error);
+  }
   auto Analyse = [&](const std::string &File, const std::string &Out, bool &FromCache) {
     std::string Key, Text, Error;
+    procshare::TUSummary Summary;
     if (Cache) {
       Key = Cache->key(File, *Adjusting, Provider.getOptions(File), FS);
       std::vector<ClangTidyError> Kept;
-      // An entry that cannot be read is analysed again (and replaced).
+      // An entry that cannot be read is analysed again (and replaced); with
+      // the index, so is one whose analysis read facts that changed since.
       FromCache = Cache->lookup(Key, Text) && procshare::deserializeErrors(Text, Kept, Error);
+      std::string SummaryText;
+      if (FromCache && Indexing)
+        FromCache = Cache->lookupSummary(Key, SummaryText) &&
+                    procshare::ProjectIndex::readUnit(SummaryText, Summary, Error) &&
+                    llvm::all_of(Summary.Consulted, [&](const auto &C) {
+                      return Index->answer(C.first) == C.second;
+                    });
     }
     if (!FromCache) {
       // A fresh context per file: each run's diagnostic IDs (numbered afresh
       // by its own DiagnosticsEngine) map to the right check names, which a
       // context kept across runs would remember from the first.
       ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(Provider));
+      procshare::ConsultLog Log;
+      Summary = procshare::TUSummary();
+      if (Indexing) {
+        procshare::ProjectIndex::setConsultLog(&Log);
+        procshare::setSummarySink(&Summary);
+      }
       Text = procshare::serializeErrors(
           File, runClangTidy(Context, *Adjusting, File, FS, /*ApplyAnyFix=*/false));
+      procshare::setSummarySink(nullptr);
+      procshare::ProjectIndex::setConsultLog(nullptr);
+      Summary.File = File;
+      Summary.Consulted = std::move(Log.Answers);
       if (Cache && !Cache->store(Key, Text, Error))
         errs() << "procshare: warning: " << Error << "\n";
+      if (Cache && Indexing &&
+          !Cache->storeSummary(Key, procshare::ProjectIndex::writeUnit(Summary), Error))
+        errs() << "procshare: warning: " << Error << "\n";
+    }
+    if (Indexing) {
+      Summary.File = File;
+      if (!procshare::writeFileAtomically(procshare::summaryPath(Out),
+                                          procshare::ProjectIndex::writeUnit(Summary), Error)) {
+        errs() << "procshare: error: " << Error << "\n";
+        return false;
+      }
     }
     if (procshare::writeFileAtomically(Out, Text, Error))
       return true;
@@ -337,6 +392,13 @@ int main(int argc, const char **argv) {
     Overrides.CheckOptions["RulesFile"] = Value;
     for (const procshare::CheckInfo &C : procshare::checkCatalog())
       Overrides.CheckOptions[std::string(C.Name) + ".RulesFile"] = Value;
+  }
+  if (!WorkerIndex.empty()) {
+    // A worker's checks read the index of its run.
+    ClangTidyOptions::ClangTidyValue Value(WorkerIndex);
+    Overrides.CheckOptions["IndexFile"] = Value;
+    for (const procshare::CheckInfo &C : procshare::checkCatalog())
+      Overrides.CheckOptions[std::string(C.Name) + ".IndexFile"] = Value;
   }
   std::unique_ptr<OptionsProvider> Provider =
       OptionsProvider::create(Defaults, Overrides);
@@ -510,48 +572,147 @@ int main(int argc, const char **argv) {
     WorkerArgv.insert(WorkerArgv.end(), FixedArgs->begin(), FixedArgs->end());
   }
 
+  // The project index: the last run's, refreshed by this one. Several
+  // files, a compile database or a cache make one (a lone file given its
+  // flags after -- has no other file to learn from).
+  bool UseIndex = !NoIndex && (Files.size() > 1 || !IndexOption.empty() || !DbPath.empty() ||
+                               !CacheDir.empty());
+  std::string IndexPath =
+      UseIndex ? procshare::indexPathFor(IndexOption, CacheDir, DbPath) : std::string();
+  std::string Stamp = procshare::indexStamp(RulesFile.empty() ? "" : absolute(RulesFile));
+  std::vector<procshare::TUSummary> Units;
+  if (UseIndex) {
+    Units = procshare::loadIndex(IndexPath, Stamp, Quiet);
+    if (!DbPath.empty()) {
+      // Files no longer in the compile database leave the index.
+      std::set<std::string> InDatabase;
+      for (const std::string &F : Compilations->getAllFiles())
+        InDatabase.insert(absolute(F));
+      llvm::erase_if(Units, [&](const procshare::TUSummary &U) {
+        return !InDatabase.count(U.File) && !llvm::is_contained(Files, U.File);
+      });
+    }
+    // (before the compiler arguments that follow "--")
+    WorkerArgv.insert(WorkerArgv.begin() + 3,
+                      "--worker-index=" + std::string(WorkDir) + "/index.json");
+  }
+
   bool Terminal = sys::Process::StandardErrIsDisplayed();
   bool Progress = !Quiet && Files.size() > 1;
   size_t Done = 0;
-  std::vector<procshare::FileOutcome> Outcomes;
-  auto OnDone = [&](size_t I) {
+  std::vector<size_t> Batch(Files.size()); // the files of this round
+  for (size_t I = 0; I < Files.size(); ++I)
+    Batch[I] = I;
+  std::vector<procshare::FileOutcome> Outcomes(Files.size()), RoundOutcomes;
+  std::vector<std::string> ResultTexts(Files.size());
+  auto OnDone = [&](size_t K) {
     ++Done;
-    if (Outcomes[I].State == procshare::FileOutcome::Failed) {
+    size_t I = Batch[K];
+    if (RoundOutcomes[K].State == procshare::FileOutcome::Failed) {
       if (Progress && Terminal)
         errs() << "\r\x1b[K";
-      errs() << "procshare: error: " << Files[I] << ": " << Outcomes[I].Why
+      errs() << "procshare: error: " << Files[I] << ": " << RoundOutcomes[K].Why
              << "; going on with the other files\n";
     }
     if (Progress) {
       if (Terminal) {
         // A bar updated in place: [=========>          ] 45/120 file.c
-        const size_t Width = 30, Filled = Done * Width / Files.size();
+        const size_t Width = 30, Filled = Done * Width / Batch.size();
         errs() << "\r\x1b[K[" << std::string(Filled, '=') << (Filled < Width ? ">" : "")
                << std::string(Width - std::min(Width, Filled + 1), ' ') << "] " << Done << "/"
-               << Files.size() << " " << sys::path::filename(Files[I]);
+               << Batch.size() << " " << sys::path::filename(Files[I]);
       }
       else
-        errs() << "procshare: [" << Done << "/" << Files.size() << "] " << Files[I] << "\n";
+        errs() << "procshare: [" << Done << "/" << Batch.size() << "] " << Files[I] << "\n";
     }
   };
   unsigned Workers = Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
   std::string PoolError;
-  bool Ran = procshare::runWorkers(WorkerArgv, WorkDir, Files, Workers, Outcomes, OnDone,
-                                   PoolError);
-  if (Progress && Terminal)
-    errs() << "\r\x1b[K";
+  bool Ran = true;
+  // Rounds: a file whose analysis read facts of other files that changed
+  // once those files were summarised is analysed again, until nothing
+  // changes (a wrapper of a wrapper in a third file takes a round more).
+  const unsigned MaxRounds = 4;
+  unsigned Rounds = 0;
+  std::set<size_t> Reanalysed;
+  while (Ran && !Batch.empty() && Rounds < MaxRounds) {
+    ++Rounds;
+    if (UseIndex) {
+      std::string Error;
+      if (!procshare::writeFileAtomically(std::string(WorkDir) + "/index.json",
+                                          procshare::ProjectIndex::write(Units, Stamp), Error))
+        return usageError(Error);
+    }
+    if (Rounds > 1 && !Quiet)
+      errs() << "procshare: analysing " << Batch.size()
+             << (Batch.size() == 1 ? " file" : " files")
+             << " again with what the other files were found to do\n";
+    std::vector<std::string> Names;
+    for (size_t I : Batch)
+      Names.push_back(Files[I]);
+    Done = 0;
+    Ran = procshare::runWorkers(WorkerArgv, WorkDir, Names, Workers, RoundOutcomes, OnDone,
+                                PoolError);
+    if (Progress && Terminal)
+      errs() << "\r\x1b[K";
+    for (size_t K = 0; Ran && K < Batch.size(); ++K) {
+      size_t I = Batch[K];
+      Outcomes[I] = RoundOutcomes[K];
+      if (Rounds > 1)
+        Reanalysed.insert(I);
+      if (Outcomes[I].State == procshare::FileOutcome::Failed)
+        continue;
+      std::string Path = procshare::resultPath(WorkDir, K);
+      auto Text = MemoryBuffer::getFile(Path);
+      if (!Text) {
+        Outcomes[I].State = procshare::FileOutcome::Failed;
+        Outcomes[I].Why = "its results could not be read back (" + Text.getError().message() + ")";
+        continue;
+      }
+      ResultTexts[I] = (*Text)->getBuffer().str();
+      if (!UseIndex)
+        continue;
+      auto SummaryText = MemoryBuffer::getFile(procshare::summaryPath(Path));
+      procshare::TUSummary Unit;
+      std::string Error;
+      if (SummaryText && procshare::ProjectIndex::readUnit((*SummaryText)->getBuffer(), Unit, Error))
+        procshare::putUnit(Units, std::move(Unit));
+    }
+    if (!Ran || !UseIndex)
+      break;
+    // The files of this run whose analysis read answers the index now gives
+    // otherwise.
+    std::vector<procshare::TUSummary> Mine;
+    std::map<std::string, size_t> FileIndex;
+    for (size_t I = 0; I < Files.size(); ++I)
+      FileIndex[Files[I]] = I;
+    for (const procshare::TUSummary &U : Units)
+      if (FileIndex.count(U.File) &&
+          Outcomes[FileIndex[U.File]].State != procshare::FileOutcome::Failed)
+        Mine.push_back(U);
+    Batch.clear();
+    for (const std::string &F : procshare::ProjectIndex(Units).staleUnits(Mine))
+      Batch.push_back(FileIndex[F]);
+    llvm::sort(Batch);
+  }
+  if (Ran && UseIndex && !Batch.empty() && !Quiet)
+    errs() << "procshare: the project index did not settle in " << MaxRounds << " rounds; "
+           << Batch.size() << (Batch.size() == 1 ? " file was" : " files were")
+           << " analysed with facts of other files that changed since (a new run settles them)\n";
+  if (Ran && !IndexPath.empty()) {
+    std::string Error;
+    if (!procshare::storeIndex(IndexPath, Units, Stamp, Error))
+      errs() << "procshare: warning: " << Error << "\n";
+  }
   std::vector<ClangTidyError> Errors;
   unsigned Failed = 0, FromCache = 0;
   for (size_t I = 0; Ran && I < Files.size(); ++I) {
     procshare::FileOutcome &O = Outcomes[I];
     if (O.State == procshare::FileOutcome::Analysed ||
         O.State == procshare::FileOutcome::FromCache) {
-      std::string Path = procshare::resultPath(WorkDir, I), Error;
-      auto Text = MemoryBuffer::getFile(Path);
-      if (!Text)
-        Error = Text.getError().message();
-      else if (size_t First = Errors.size();
-               procshare::deserializeErrors((*Text)->getBuffer(), Errors, Error)) {
+      std::string Error;
+      if (size_t First = Errors.size();
+          procshare::deserializeErrors(ResultTexts[I], Errors, Error)) {
         FromCache += O.State == procshare::FileOutcome::FromCache;
         // WarningsAsErrors of the file's configuration, as clang-tidy marks
         // them (the results' text does not carry the mark).
@@ -569,6 +730,9 @@ int main(int argc, const char **argv) {
         O.Why = "its results could not be read back (" + Error + ")";
         errs() << "procshare: error: " << Files[I] << ": " << O.Why << "\n";
       }
+    } else if (O.State == procshare::FileOutcome::Failed && !O.Why.empty() &&
+               llvm::StringRef(O.Why).starts_with("its results")) {
+      errs() << "procshare: error: " << Files[I] << ": " << O.Why << "\n";
     }
     if (O.State != procshare::FileOutcome::Failed)
       continue;
@@ -667,6 +831,10 @@ int main(int argc, const char **argv) {
            << " in " << Files.size() << (Files.size() == 1 ? " file" : " files");
     if (FromCache)
       errs() << " (" << FromCache << " from the cache)";
+    if (!Reanalysed.empty())
+      errs() << "; " << Reanalysed.size()
+             << (Reanalysed.size() == 1 ? " file" : " files")
+             << " analysed again with the project index";
     if (CompileErrors)
       errs() << "; " << FilesWithErrors.size()
              << (FilesWithErrors.size() == 1 ? " file has" : " files have")

@@ -116,16 +116,21 @@ int selfAnchor;
 
 } // namespace
 
-ResultCache::ResultCache(std::string Dir) : Dir(std::move(Dir)) {
-  llvm::BLAKE3 H;
-  add(H, "procshare " PROCSHARE_VERSION " LLVM " LLVM_VERSION_STRING);
-  std::string Exe = llvm::sys::fs::getMainExecutable(nullptr, &selfAnchor);
-  if (auto Buf = llvm::MemoryBuffer::getFile(Exe))
-    add(H, (*Buf)->getBuffer());
-  else
-    add(H, Exe); // unreadable: the version alone
-  Self = llvm::toHex(H.final(), /*LowerCase=*/true);
+const std::string &selfHash() {
+  static const std::string Hash = [] {
+    llvm::BLAKE3 H;
+    add(H, "procshare " PROCSHARE_VERSION " LLVM " LLVM_VERSION_STRING);
+    std::string Exe = llvm::sys::fs::getMainExecutable(nullptr, &selfAnchor);
+    if (auto Buf = llvm::MemoryBuffer::getFile(Exe))
+      add(H, (*Buf)->getBuffer());
+    else
+      add(H, Exe); // unreadable: the version alone
+    return llvm::toHex(H.final(), /*LowerCase=*/true);
+  }();
+  return Hash;
 }
+
+ResultCache::ResultCache(std::string Dir) : Dir(std::move(Dir)), Self(selfHash()) {}
 
 std::string ResultCache::key(const std::string &File,
                              const tooling::CompilationDatabase &Compilations,
@@ -134,7 +139,18 @@ std::string ResultCache::key(const std::string &File,
   llvm::BLAKE3 H;
   add(H, Self);
   add(H, File);
-  add(H, tidy::configurationAsText(Options));
+  // The project index the checks read is no part of the key: an entry is
+  // reused only while the index answers what its analysis asked alike.
+  tidy::ClangTidyOptions Keyed = Options;
+  std::vector<std::string> IndexKeys;
+  for (const auto &Entry : Keyed.CheckOptions)
+    if (Entry.getKey().ends_with("IndexFile"))
+      IndexKeys.push_back(Entry.getKey().str());
+  for (const std::string &K : IndexKeys)
+    Keyed.CheckOptions.erase(K);
+  bool Indexing = !IndexKeys.empty();
+  add(H, Indexing ? "indexed" : "alone");
+  add(H, tidy::configurationAsText(Keyed));
   for (const auto &[Name, Value] : Options.CheckOptions) {
     if (!llvm::StringRef(Name).ends_with("RulesFile") || Value.Value.empty())
       continue;
@@ -179,10 +195,23 @@ std::string ResultCache::key(const std::string &File,
   return llvm::toHex(H.final(), /*LowerCase=*/true);
 }
 
-std::string ResultCache::pathOf(const std::string &Key) const {
+std::string ResultCache::pathOf(const std::string &Key, llvm::StringRef Suffix) const {
   llvm::SmallString<256> P(Dir);
-  llvm::sys::path::append(P, Key.substr(0, 2), Key.substr(2) + ".yaml");
+  llvm::sys::path::append(P, Key.substr(0, 2), Key.substr(2) + Suffix);
   return std::string(P);
+}
+
+bool ResultCache::lookupSummary(const std::string &Key, std::string &Text) const {
+  auto Buf = llvm::MemoryBuffer::getFile(pathOf(Key, ".summary.json"));
+  if (!Buf)
+    return false;
+  Text = (*Buf)->getBuffer().str();
+  return true;
+}
+
+bool ResultCache::storeSummary(const std::string &Key, llvm::StringRef Text,
+                               std::string &Error) const {
+  return writeFileAtomically(pathOf(Key, ".summary.json"), Text, Error);
 }
 
 bool ResultCache::lookup(const std::string &Key, std::string &Text) const {

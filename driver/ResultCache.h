@@ -32,6 +32,10 @@
 
 namespace procshare {
 
+/// A hash of the running procshare executable and the LLVM version: what
+/// a result or an index made by another build is told apart by.
+const std::string &selfHash();
+
 /// \p Errors of the analysis of \p File as text.
 std::string serializeErrors(const std::string &File,
                             const std::vector<clang::tidy::ClangTidyError> &Errors);
@@ -58,8 +62,13 @@ public:
   /// cache). False with \p Error when it cannot be written.
   bool store(const std::string &Key, llvm::StringRef Text, std::string &Error) const;
 
+  /// The unit's summary for the project index, kept beside its results
+  /// (it is valid only while the index answers its consultations alike).
+  bool lookupSummary(const std::string &Key, std::string &Text) const;
+  bool storeSummary(const std::string &Key, llvm::StringRef Text, std::string &Error) const;
+
 private:
-  std::string pathOf(const std::string &Key) const;
+  std::string pathOf(const std::string &Key, llvm::StringRef Suffix = ".yaml") const;
   std::string Dir;
   std::string Self; ///< the hash of procshare's executable and LLVM's version
 };

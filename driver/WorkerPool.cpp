@@ -124,6 +124,10 @@ std::string resultPath(llvm::StringRef Dir, size_t Index) {
   return std::string(P);
 }
 
+std::string summaryPath(llvm::StringRef ResultPath) {
+  return ResultPath.str() + ".summary.json";
+}
+
 bool runWorkers(llvm::ArrayRef<std::string> WorkerArgv, llvm::StringRef Dir,
                 llvm::ArrayRef<std::string> Files, unsigned Jobs,
                 std::vector<FileOutcome> &Outcomes, llvm::function_ref<void(size_t)> OnDone,

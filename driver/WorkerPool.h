@@ -32,6 +32,8 @@ struct FileOutcome {
 
 /// The result file of file \p Index in \p Dir.
 std::string resultPath(llvm::StringRef Dir, size_t Index);
+/// The summary file (for the project index) beside a result file.
+std::string summaryPath(llvm::StringRef ResultPath);
 
 /// Runs \p Files through up to \p Jobs workers started as \p WorkerArgv
 /// (which must contain "--worker=<Dir>"). \p OnDone is called in the parent

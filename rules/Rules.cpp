@@ -51,6 +51,7 @@ const std::vector<CategorySchema> &schemas() {
       {"exit", {}},
       {"wait", {}},
       {"spawn", {}},
+      {"child_entry", {}},
       {"shared_alloc",
        {{"flags_arg", FieldType::UInt}, {"shared_flags", FieldType::StringList}}},
       {"lock",
@@ -407,6 +408,7 @@ private:
           : Category == "exit"         ? &R.Exit
           : Category == "wait"         ? &R.Wait
           : Category == "spawn"        ? &R.Spawn
+          : Category == "child_entry"  ? &R.ChildEntry
           : Category == "thread_start" ? &R.ThreadStart
           : Category == "thread_join" ? &R.ThreadJoin
           : Category == "mutating_methods" ? &R.MutatingMethods

@@ -125,6 +125,9 @@ public:
   bool isExit(llvm::StringRef Name) const { return Exit.count(Name); }
   bool isWait(llvm::StringRef Name) const { return Wait.count(Name); }
   bool isSpawn(llvm::StringRef Name) const { return Spawn.count(Name); }
+  /// A function that runs as the body of a child process the program forks
+  /// elsewhere (a prefork server's worker main, an nginx module's handler).
+  bool isChildEntry(llvm::StringRef Name) const { return ChildEntry.count(Name); }
   bool isThreadStart(llvm::StringRef Name) const { return ThreadStart.count(Name); }
   /// Waits for a thread to end (`pthread_join`, `std::thread::join`); the
   /// thread is argument 0, or the object of a method.
@@ -216,7 +219,7 @@ private:
   }
   struct Empty {};
   llvm::StringMap<ForkRule> Forks;
-  llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ThreadStart, ThreadJoin,
+  llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ChildEntry, ThreadStart, ThreadJoin,
       AsyncSignalSafe, AsyncSignalUnsafe, HeapOwningTypes, MutatingMethods, PrivateAllocs, LockGuards;
   llvm::StringMap<unsigned> WriteThrough, LockUses, PidUses;
   llvm::StringMap<int> StdioWrites, StdioFlushes, StdioBuffering;

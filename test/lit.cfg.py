@@ -22,6 +22,10 @@ config.substitutions.append(("%check_procshare", check + " --procshare=%s --clan
     os.path.join(bin_dir, "procshare"), config.clang_tidy,
     os.path.join(bin_dir, "libprocshare-tidy.so"),
     os.path.join(bin_dir, "procshare-clangd") if config.has_clangd else "")))
+config.substitutions.append(("%check_project", "%s %s --procshare=%s --clang-tidy=%s --plugin=%s" % (
+    config.python, os.path.join(test_dir, "index", "check_project.py"),
+    os.path.join(bin_dir, "procshare"), config.clang_tidy,
+    os.path.join(bin_dir, "libprocshare-tidy.so"))))
 config.substitutions.append(("%procshare-dump-regions", os.path.join(bin_dir, "procshare-dump-regions")))
 config.substitutions.append(("%procshare-clangd", os.path.join(bin_dir, "procshare-clangd")))
 config.substitutions.append(("%procshare", os.path.join(bin_dir, "procshare")))

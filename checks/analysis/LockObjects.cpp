@@ -8,6 +8,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
+#include <algorithm>
 
 using namespace clang;
 
@@ -239,8 +240,9 @@ private:
       std::optional<MemLoc> L = ME.pointeeOf(CE->getArg(I));
       if (!L)
         continue;
-      AttrEffect Effect =
-          Visible && I < Def->getNumParams() ? LO.attrEffect(Def, I) : AttrEffect::Unknown;
+      AttrEffect Effect = Visible && I < Def->getNumParams() ? LO.attrEffect(Def, I)
+                          : !Def                               ? LO.attrEffect(Callee, I)
+                                                               : AttrEffect::Unknown;
       switch (Effect) {
       case AttrEffect::None:
         break;
@@ -267,6 +269,14 @@ private:
 };
 
 LockObjects::AttrEffect LockObjects::attrEffect(const FunctionDecl *Callee, unsigned Param) {
+  if (!Callee->hasBody()) {
+    // A function of another file.
+    if (const FunctionFacts *F = M.external(Callee, Aspect::Attr))
+      for (auto [P, E] : F->AttrEffects)
+        if (P == Param && E >= 0 && E <= 2)
+          return AttrEffect(E);
+    return AttrEffect::Unknown;
+  }
   auto Key = std::make_pair(Callee, Param);
   auto [It, Inserted] = AttrEffects.try_emplace(Key, AttrEffect::Unknown);
   if (!Inserted)
@@ -358,8 +368,10 @@ void LockObjects::index() {
     const LockInitRule *InitRule = R.lockInit(Name);
     const LockRule *LockR = InitRule ? nullptr : R.lock(Name);
     int UseArg = InitRule || LockR ? -1 : R.lockUseArg(Name);
-    if (!InitRule && !LockR && UseArg < 0)
+    if (!InitRule && !LockR && UseArg < 0) {
+      indexExternal(Callee);
       continue;
+    }
     for (const ProcessModel::CallSite &Site : Sites) {
       const CallExpr *CE = Site.Call;
       if (InitRule) {
@@ -423,7 +435,8 @@ void LockObjects::index() {
   }
   // Classified after the whole index exists: helpers' summaries use it.
   for (LockInit &I : Inits)
-    classify(I);
+    if (!I.Elsewhere.valid())
+      classify(I);
   const SourceManager &SM = M.context().getSourceManager();
   auto Order = [&](const auto &A, const auto &B) {
     return SM.isBeforeInTranslationUnit(A->getBeginLoc(), B->getBeginLoc());
@@ -431,6 +444,60 @@ void LockObjects::index() {
   llvm::sort(Inits, [&](const LockInit &A, const LockInit &B) { return Order(A.Call, B.Call); });
   for (auto &[FD, List] : UsesByFunction)
     llvm::sort(List, [&](const LockUse *A, const LockUse *B) { return Order(A->Call, B->Call); });
+}
+
+void LockObjects::indexExternal(const FunctionDecl *Callee) {
+  llvm::ArrayRef<ProcessModel::CallSite> Sites = M.callSites(Callee);
+  // The lock is the object a pointer parameter points to.
+  auto LockArg = [&](const IndexPlace &P, const CallExpr *CE) -> const Expr * {
+    if (P.Param < 0 || P.Path != "*" || unsigned(P.Param) >= CE->getNumArgs())
+      return nullptr;
+    const Expr *Arg = CE->getArg(P.Param);
+    return Arg->getType()->isPointerType() ? Arg : nullptr;
+  };
+  if (const FunctionFacts *F = M.external(Callee, Aspect::Inits))
+    for (const IndexLockInit &Init : F->Inits) {
+      const LockTypeRule *TypeRule = M.rules().lockType(Init.Type);
+      if (!TypeRule || Init.Lock.Param < 0 || Init.Lock.Path != "*")
+        continue;
+      IndexRules.push_back(LockInitRule());
+      IndexRules.back().LockArg = unsigned(Init.Lock.Param);
+      for (const ProcessModel::CallSite &Site : Sites) {
+        if (!LockArg(Init.Lock, Site.Call))
+          continue;
+        LockInit I;
+        I.Call = Site.Call;
+        I.Function = Site.Caller;
+        I.Rule = &IndexRules.back();
+        I.Type = LockTypeInfo{Init.Type, TypeRule->Sharing, TypeRule->Remedy};
+        I.State = Pshared(std::clamp(Init.State, 0, 2));
+        I.Why = LockInit::Reason(std::clamp(Init.Why, 0, int(LockInit::Undecided)));
+        I.InnerCallee = Init.Callee;
+        I.Elsewhere = Init.At;
+        I.ElsewhereAttrSetup = Init.AttrSetup;
+        Inits.push_back(I);
+      }
+    }
+  if (const FunctionFacts *F = M.external(Callee, Aspect::Locks))
+    for (auto [Places, Takes] : {std::pair(&F->Acquires, true), std::pair(&F->Releases, false)})
+      for (const IndexPlace &P : *Places)
+        for (const ProcessModel::CallSite &Site : Sites) {
+          const Expr *Arg = LockArg(P, Site.Call);
+          std::optional<LockTypeInfo> Type =
+              Arg ? lockType(Arg->getType()->getPointeeType()) : std::nullopt;
+          if (!Type)
+            continue;
+          auto U = std::make_unique<LockUse>();
+          U->Call = Site.Call;
+          U->Function = Site.Caller;
+          U->Object = Arg;
+          U->ObjectIsPointer = true;
+          U->Takes = Takes;
+          U->Type = *Type;
+          if (Site.Caller)
+            UsesByFunction[Site.Caller].push_back(U.get());
+          Uses.push_back(std::move(U));
+        }
 }
 
 const std::vector<LockInit> &LockObjects::inits() {

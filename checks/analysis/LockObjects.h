@@ -24,6 +24,7 @@
 #include "rules/Rules.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -59,6 +60,11 @@ struct LockInit {
   /// For AttributesNotShared: the call that initialised the attribute object
   /// (process-private by default) or set it private; may be null.
   const clang::CallExpr *AttrSetup = nullptr;
+  /// An initialisation by a function of another file (`lock_init(&m)`),
+  /// which the project index summarises: the library call it makes there
+  /// (pthread_mutex_init), and where; and where it sets up the attributes.
+  std::string InnerCallee;
+  SourcePoint Elsewhere, ElsewhereAttrSetup;
   const clang::Expr *lockArg() const { return Call->getArg(Rule->LockArg); }
 };
 
@@ -136,14 +142,26 @@ public:
 
 private:
   struct AttrFlow;
-  enum class AttrEffect : uint8_t { None, MakesPrivate, MakesShared, Unknown };
+public:
+  /// What a function does to a lock attribute object it is given (the
+  /// numbers are the index's).
+  enum class AttrEffect : uint8_t { None = 0, MakesPrivate = 1, MakesShared = 2, Unknown = 3 };
+  /// What a call of \p Callee does to the lock attribute object its
+  /// parameter \p Param points to (a function of this file, or of another
+  /// one as the project index says).
   AttrEffect attrEffect(const clang::FunctionDecl *Callee, unsigned Param);
+
+private:
   Pshared psharedValue(const clang::Expr *Arg, llvm::StringRef SharedValue);
   void classify(LockInit &I);
+  /// The initialisations and uses made by calls of \p Callee, a function of
+  /// another file the project index summarises.
+  void indexExternal(const clang::FunctionDecl *Callee);
 
   ProcessModel &M;
   bool Indexed = false;
   std::vector<LockInit> Inits;
+  std::deque<LockInitRule> IndexRules; ///< of the initialisations by other files' functions
   std::vector<std::unique_ptr<LockUse>> Uses;
   llvm::DenseMap<const clang::FunctionDecl *, std::vector<const LockUse *>> UsesByFunction;
   struct ReachedEntry {

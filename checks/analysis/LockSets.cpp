@@ -255,6 +255,16 @@ private:
         release(S, L);
       return;
     }
+    // A function of another file: its net effect, as the index has it.
+    if (const FunctionFacts *F = M.external(Callee, Aspect::Locks)) {
+      for (const IndexPlace &P : F->Releases)
+        if (auto Mapped = ME.mapIntoCaller(P, CE, Callee, /*Opaque=*/true))
+          release(S, *Mapped);
+      for (const IndexPlace &P : F->Acquires)
+        if (auto Mapped = ME.mapIntoCaller(P, CE, Callee, /*Opaque=*/true))
+          acquire(S, *Mapped);
+      return;
+    }
     // A function of this translation unit: its net effect.
     const FunctionDecl *Def = MemoryEffects::calleeWithBody(CE);
     if (!Def || Def == FD)

@@ -209,6 +209,13 @@ const FunctionDecl *MemoryEffects::calleeWithBody(const CallExpr *CE) {
   return Def;
 }
 
+const FunctionDecl *MemoryEffects::summarisedCallee(const CallExpr *CE) const {
+  if (const FunctionDecl *Def = calleeWithBody(CE))
+    return Def;
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  return M.external(Callee, Aspect::Memory) ? Callee : nullptr;
+}
+
 void MemoryEffects::directWrites(const Stmt *S, llvm::SmallVectorImpl<MemLoc> &Out) const {
   auto Add = [&](std::optional<MemLoc> L) {
     if (L)
@@ -384,6 +391,70 @@ std::optional<MemLoc> MemoryEffects::mapIntoCaller(const MemLoc &L, const CallEx
   return Base;
 }
 
+std::optional<MemLoc> MemoryEffects::mapIntoCaller(const IndexPlace &P, const CallExpr *CE,
+                                                   const FunctionDecl *Callee,
+                                                   bool Opaque) const {
+  if (!P.Global.empty()) {
+    MemLoc L;
+    if (const VarDecl *V = M.globalVar(P.Global))
+      L.Var = V;
+    else if (Opaque)
+      L.Path = "^extern:" + P.Global;
+    else
+      return std::nullopt;
+    L.Path += P.Path;
+    return L;
+  }
+  if (P.Param < 0 && !P.This) {
+    if (P.Path.empty() || P.Path[0] != '^')
+      return std::nullopt;
+    MemLoc L; // a pseudo-lock ("^argumentless-lock")
+    L.Path = P.Path;
+    return L;
+  }
+  if (P.This) {
+    MemLoc L;
+    L.Path = P.Path;
+    return mapIntoCaller(L, CE, Callee);
+  }
+  const FunctionDecl *Def = Callee->getMostRecentDecl();
+  if (unsigned(P.Param) >= Def->getNumParams() || unsigned(P.Param) >= CE->getNumArgs())
+    return std::nullopt;
+  MemLoc L;
+  L.Var = Def->getParamDecl(P.Param)->getCanonicalDecl();
+  L.Path = P.Path;
+  return mapIntoCaller(L, CE, Def);
+}
+
+std::optional<IndexPlace> MemoryEffects::indexPlace(const MemLoc &L, const FunctionDecl *FD) const {
+  IndexPlace P;
+  P.Path = L.Path;
+  if (L.isThis()) {
+    if (!L.Path.empty() && L.Path[0] == '^') {
+      if (llvm::StringRef(L.Path).starts_with("^extern:") ||
+          L.Path == "^argumentless-lock")
+        return P;
+      return std::nullopt; // "^held-by-caller"
+    }
+    P.This = true;
+    return P;
+  }
+  if (const auto *PVD = dyn_cast<ParmVarDecl>(L.Var)) {
+    if (PVD->getDeclContext() != FD && PVD->getDeclContext() != FD->getCanonicalDecl())
+      return std::nullopt;
+    P.Param = int(PVD->getFunctionScopeIndex());
+    return P;
+  }
+  if (L.Var->hasGlobalStorage() && !L.Var->isStaticLocal()) {
+    P.Global = M.usr(L.Var);
+    P.Name = L.Var->getNameAsString();
+    if (P.Global.empty())
+      return std::nullopt;
+    return P;
+  }
+  return std::nullopt;
+}
+
 const MemorySummary &MemoryEffects::summary(const FunctionDecl *FD) {
   auto &Slot = Summaries[FD];
   if (Slot)
@@ -429,19 +500,30 @@ const MemorySummary &MemoryEffects::summary(const FunctionDecl *FD) {
 
 void MemoryEffects::callWrites(const CallExpr *CE, std::vector<MemWrite> &Out) {
   const FunctionDecl *Callee = calleeWithBody(CE);
-  if (!Callee)
+  if (!Callee) {
+    // A function of another file, as the project index summarises it.
+    if (const FunctionFacts *F = M.external(CE->getDirectCallee(), Aspect::Memory))
+      for (const IndexPlace &P : F->Writes)
+        if (std::optional<MemLoc> L = mapIntoCaller(P, CE, CE->getDirectCallee()))
+          Out.push_back({*L, nullptr, P.At});
     return;
+  }
   // Copy: summary() may grow the map while this runs.
   std::vector<MemWrite> Writes = summary(Callee).Writes;
   for (const MemWrite &W : Writes)
     if (std::optional<MemLoc> L = mapIntoCaller(W.Loc, CE, Callee))
-      Out.push_back({*L, W.At});
+      Out.push_back({*L, W.At, W.Elsewhere});
 }
 
 void MemoryEffects::callReads(const CallExpr *CE, std::vector<MemLoc> &Out) {
   const FunctionDecl *Callee = calleeWithBody(CE);
-  if (!Callee)
+  if (!Callee) {
+    if (const FunctionFacts *F = M.external(CE->getDirectCallee(), Aspect::Memory))
+      for (const IndexPlace &P : F->Reads)
+        if (std::optional<MemLoc> L = mapIntoCaller(P, CE, CE->getDirectCallee()))
+          Out.push_back(*L);
     return;
+  }
   std::vector<MemLoc> Reads = summary(Callee).Reads;
   for (const MemLoc &R : Reads)
     if (std::optional<MemLoc> L = mapIntoCaller(R, CE, Callee))

@@ -12,6 +12,7 @@
 #ifndef PROCSHARE_CHECKS_ANALYSIS_MEMORYEFFECTS_H
 #define PROCSHARE_CHECKS_ANALYSIS_MEMORYEFFECTS_H
 
+#include "index/Facts.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/DenseMap.h"
@@ -54,6 +55,7 @@ struct MemLoc {
 struct MemWrite {
   MemLoc Loc;
   const clang::Stmt *At = nullptr; ///< the writing statement (in the callee)
+  SourcePoint Elsewhere; ///< the write, in a function of another file
 };
 
 /// What one function writes and reads outside its own locals, including
@@ -90,6 +92,9 @@ public:
   /// The function a call runs when its body is here (a lambda's call
   /// operator included); null otherwise.
   static const clang::FunctionDecl *calleeWithBody(const clang::CallExpr *CE);
+  /// The function whose effects callWrites/callReads give for \p CE: one
+  /// with a body here, or one of another file the project index summarises.
+  const clang::FunctionDecl *summarisedCallee(const clang::CallExpr *CE) const;
 
   const MemorySummary &summary(const clang::FunctionDecl *FD);
 
@@ -97,6 +102,15 @@ public:
   /// seen by the caller of \p CE.
   std::optional<MemLoc> mapIntoCaller(const MemLoc &L, const clang::CallExpr *CE,
                                       const clang::FunctionDecl *Callee) const;
+  /// A place the project index names in the terms of \p Callee, a function
+  /// of another file, as seen by the caller of \p CE. A global this file
+  /// does not declare cannot be named: with \p Opaque it becomes a place of
+  /// its own (a lock all callers share), else none.
+  std::optional<MemLoc> mapIntoCaller(const IndexPlace &P, const clang::CallExpr *CE,
+                                      const clang::FunctionDecl *Callee, bool Opaque = false) const;
+  /// \p L, a place in \p FD's terms, as the index names it (a parameter, the
+  /// object, a global); none for a local.
+  std::optional<IndexPlace> indexPlace(const MemLoc &L, const clang::FunctionDecl *FD) const;
 
 private:
   bool keepInSummary(const MemLoc &L, const clang::FunctionDecl *FD) const;

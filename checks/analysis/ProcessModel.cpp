@@ -6,9 +6,11 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
 #include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/Path.h"
 
 using namespace clang;
 
@@ -49,6 +51,18 @@ const FunctionDecl *definitionOf(const FunctionDecl *FD) {
   return FD->getCanonicalDecl();
 }
 
+/// The function an argument names (`child_main`, `&child_main`) when its
+/// body is here.
+const FunctionDecl *callbackArg(const Expr *Arg) {
+  Arg = Arg->IgnoreParenImpCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(Arg); UO && UO->getOpcode() == UO_AddrOf)
+    Arg = UO->getSubExpr()->IgnoreParenImpCasts();
+  const auto *DRE = dyn_cast<DeclRefExpr>(Arg);
+  const auto *FD = DRE ? dyn_cast<FunctionDecl>(DRE->getDecl()) : nullptr;
+  const FunctionDecl *Def = nullptr;
+  return FD && FD->hasBody(Def) ? Def : nullptr;
+}
+
 /// Finds fork calls, and calls into functions of this translation unit.
 class CallCollector : public RecursiveASTVisitor<CallCollector> {
 public:
@@ -86,9 +100,20 @@ public:
   bool VisitCallExpr(CallExpr *CE) {
     if (const FunctionDecl *Callee = CE->getDirectCallee())
       Index.Calls[definitionOf(Callee)].push_back({CE, Current});
+    for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
+      const Expr *Arg = CE->getArg(I)->IgnoreParenImpCasts();
+      if (const auto *UO = dyn_cast<UnaryOperator>(Arg); UO && UO->getOpcode() == UO_AddrOf)
+        Arg = UO->getSubExpr()->IgnoreParenImpCasts();
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(Arg))
+        if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+          Index.FunctionArgs[definitionOf(FD)].push_back({CE, I});
+    }
     return true;
   }
   bool VisitVarDecl(VarDecl *VD) {
+    if (VD->hasGlobalStorage() && !VD->isStaticLocal() && VD->isCanonicalDecl() &&
+        !isa<ParmVarDecl>(VD))
+      Index.GlobalVars.push_back(VD);
     if (const Expr *Init = VD->getInit()) {
       Index.Assigned[VD->getCanonicalDecl()].push_back(Init);
       if (VD->hasGlobalStorage() && !VD->isStaticLocal())
@@ -177,18 +202,123 @@ private:
 };
 } // namespace
 
-ProcessModel &ProcessModel::get(ASTContext &Ctx, std::shared_ptr<const Rules> R) {
+ProcessModel &ProcessModel::get(ASTContext &Ctx, std::shared_ptr<const Rules> R,
+                                std::shared_ptr<const ProjectIndex> Index) {
   for (auto &M : CurrentModels)
-    if (&M->Ctx == &Ctx && M->R == R)
+    if (&M->Ctx == &Ctx && M->R == R && M->Index == Index)
       return *M;
-  CurrentModels.push_back(std::make_unique<ProcessModel>(Ctx, std::move(R)));
+  CurrentModels.push_back(std::make_unique<ProcessModel>(Ctx, std::move(R), std::move(Index)));
   return *CurrentModels.back();
 }
 
 void ProcessModel::startTranslationUnit() { CurrentModels.clear(); }
 
-ProcessModel::ProcessModel(ASTContext &Ctx, std::shared_ptr<const Rules> R)
-    : Ctx(Ctx), R(std::move(R)) {}
+llvm::ArrayRef<std::unique_ptr<ProcessModel>> ProcessModel::currentModels() {
+  return CurrentModels;
+}
+
+ProcessModel::ProcessModel(ASTContext &Ctx, std::shared_ptr<const Rules> R,
+                           std::shared_ptr<const ProjectIndex> Index)
+    : Ctx(Ctx), R(std::move(R)), Index(std::move(Index)) {}
+
+const std::string &ProcessModel::usr(const Decl *D) {
+  D = D->getCanonicalDecl();
+  auto [It, New] = Usrs.try_emplace(D);
+  if (New) {
+    llvm::SmallString<128> Buf;
+    if (!index::generateUSRForDecl(D, Buf))
+      It->second = std::string(Buf);
+  }
+  return It->second;
+}
+
+const VarDecl *ProcessModel::globalVar(llvm::StringRef Usr) {
+  if (!GlobalsByUsr) {
+    GlobalsByUsr.emplace();
+    const SourceManager &SM = Ctx.getSourceManager();
+    for (const VarDecl *VD : index().GlobalVars)
+      if (!SM.isInSystemHeader(SM.getExpansionLoc(VD->getLocation())))
+        if (const std::string &U = usr(VD); !U.empty())
+          GlobalsByUsr->try_emplace(U, VD);
+  }
+  return GlobalsByUsr->lookup(Usr);
+}
+
+namespace {
+/// Declared by the project (not a system header).
+bool projectDecl(const Decl *D, const SourceManager &SM) {
+  SourceLocation L = D->getCanonicalDecl()->getLocation();
+  return L.isValid() && !SM.isInSystemHeader(SM.getExpansionLoc(L));
+}
+} // namespace
+
+const FunctionFacts *ProcessModel::indexed(const FunctionDecl *FD, Aspect A) {
+  if (!Index || !FD || !FD->isExternallyVisible() ||
+      !projectDecl(FD, Ctx.getSourceManager()))
+    return nullptr;
+  const std::string &U = usr(FD);
+  return U.empty() ? nullptr : Index->function(U, A);
+}
+
+const FunctionFacts *ProcessModel::external(const FunctionDecl *Callee, Aspect A) {
+  if (!Index || !Callee || Callee->hasBody() || Callee->getBuiltinID())
+    return nullptr;
+  return indexed(Callee, A);
+}
+
+const IndexGlobal *ProcessModel::indexedGlobal(const ValueDecl *D) {
+  if (!Index || !D)
+    return nullptr;
+  if (const auto *VD = dyn_cast<VarDecl>(D)) {
+    if (!VD->hasGlobalStorage() || VD->isStaticLocal() || !VD->isExternallyVisible())
+      return nullptr;
+  } else if (!isa<FieldDecl>(D)) {
+    return nullptr;
+  }
+  if (!projectDecl(D, Ctx.getSourceManager()))
+    return nullptr;
+  const std::string &U = usr(D);
+  return U.empty() ? nullptr : Index->global(U);
+}
+
+SourcePoint ProcessModel::point(SourceLocation L) const {
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourcePoint P;
+  if (L.isInvalid())
+    return P;
+  L = SM.getExpansionLoc(L);
+  OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(L));
+  if (!FE)
+    return P;
+  llvm::StringRef Real = FE->getFileEntry().tryGetRealPathName();
+  llvm::SmallString<256> Name(Real.empty() ? FE->getName() : Real);
+  if (Real.empty()) {
+    SM.getFileManager().makeAbsolutePath(Name);
+    llvm::sys::path::remove_dots(Name, /*remove_dot_dot=*/true);
+  }
+  P.File = std::string(Name);
+  P.Line = SM.getExpansionLineNumber(L);
+  P.Column = SM.getExpansionColumnNumber(L);
+  return P;
+}
+
+SourceLocation ProcessModel::location(const SourcePoint &P) {
+  if (!P.valid())
+    return SourceLocation();
+  SourceManager &SM = Ctx.getSourceManager();
+  auto [It, New] = ExternalFiles.try_emplace(P.File);
+  if (New) {
+    if (llvm::Expected<FileEntryRef> FE = SM.getFileManager().getFileRef(P.File)) {
+      FileID FID = SM.translateFile(*FE);
+      It->second = FID.isValid() ? FID : SM.createFileID(*FE, SourceLocation(), SrcMgr::C_User);
+    } else {
+      llvm::consumeError(FE.takeError());
+    }
+  }
+  if (It->second.isInvalid())
+    return SourceLocation();
+  return SM.translateLineCol(It->second, P.Line, std::max(1u, P.Column));
+}
 ProcessModel::~ProcessModel() = default;
 
 std::string ProcessModel::ruleName(const NamedDecl *D) {
@@ -280,6 +410,12 @@ std::optional<ForkRule> ProcessModel::forkRule(const CallExpr *CE) {
     if (S.ForkWrapper)
       return S.WrapperRule;
   }
+  if (const FunctionFacts *F = external(Callee, Aspect::Fork); F && F->Fork) {
+    ForkRule Rule;
+    Rule.Vfork = F->Vfork;
+    Rule.ChildIsZero = F->ChildIsZero;
+    return Rule;
+  }
   return std::nullopt;
 }
 
@@ -305,9 +441,14 @@ CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM) {
       return CallEffect::MayNotReturn;
     return CallEffect::Returns;
   }
-  // No body here. Functions of the system's headers are known to return
-  // (those that do not are declared noreturn); a project function defined
-  // in another file may not.
+  // No body here: the project index knows the functions of other files.
+  if (const FunctionFacts *F = external(Callee, Aspect::Ends))
+    return F->Ends == FunctionFacts::Ending::Never      ? CallEffect::Ends
+           : F->Ends == FunctionFacts::Ending::ExecOnly ? CallEffect::Exec
+                                                        : CallEffect::Returns;
+  // Functions of the system's headers are known to return (those that do
+  // not are declared noreturn); a project function defined in another file
+  // may not.
   const SourceManager &SM = Ctx.getSourceManager();
   SourceLocation Loc = Callee->getCanonicalDecl()->getLocation();
   if (Loc.isInvalid() || SM.isInSystemHeader(Loc))
@@ -316,15 +457,15 @@ CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM) {
 }
 
 const ProcessModel::TUIndex &ProcessModel::index() {
-  if (!Index) {
-    Index = std::make_unique<TUIndex>();
-    TUIndexer Indexer(*Index, *R);
+  if (!TheIndex) {
+    TheIndex = std::make_unique<TUIndex>();
+    TUIndexer Indexer(*TheIndex, *R);
     // The traversal scope: the whole translation unit for clang-tidy, the
     // main file's declarations in clangd.
     for (Decl *D : Ctx.getTraversalScope())
       Indexer.TraverseDecl(D);
   }
-  return *Index;
+  return *TheIndex;
 }
 
 llvm::ArrayRef<ProcessModel::CallSite>
@@ -453,7 +594,7 @@ bool ProcessModel::translationUnitForks() {
   if (!TUForks) {
     bool Forks = false;
     for (const auto &[Callee, Sites] : index().Calls)
-      if (Callee && !Sites.empty() && R->fork(ruleName(Callee))) {
+      if (Callee && !Sites.empty() && (R->fork(ruleName(Callee)) || forkRule(Sites.front().Call))) {
         Forks = true;
         break;
       }
@@ -475,6 +616,8 @@ ProcessModel::processContext(const FunctionDecl *FD, const Stmt *S, unsigned Dep
       return Roles & (RoleChild | RoleParent) ? ProcessContext::Several
                                               : ProcessContext::Single;
   }
+  if (isChildEntry(FD))
+    return ProcessContext::Several;
   if (Depth > 4)
     return ProcessContext::Unknown;
   llvm::ArrayRef<CallSite> Sites = callSites(FD);
@@ -488,7 +631,93 @@ ProcessModel::processContext(const FunctionDecl *FD, const Stmt *S, unsigned Dep
   }
   if (AllSingle && !FD->isExternallyVisible() && !index().AddressTaken.lookup(FD))
     return ProcessContext::Single;
+  // Callers in other files, as the project index resolved them.
+  if (const FunctionFacts *F = indexed(FD, Aspect::Context)) {
+    if (F->Context == ProcessContextFact::Several)
+      return ProcessContext::Several;
+    if (F->Context == ProcessContextFact::Single && (Sites.empty() || AllSingle) &&
+        !index().AddressTaken.lookup(FD))
+      return ProcessContext::Single;
+  }
   return ProcessContext::Unknown;
+}
+
+bool ProcessModel::isChildEntry(const FunctionDecl *FD, const CallExpr **Via) {
+  FD = definitionOf(FD);
+  if (!FD)
+    return false;
+  if (auto It = ChildEntries.find(FD); It != ChildEntries.end()) {
+    if (Via)
+      *Via = It->second.second;
+    return It->second.first;
+  }
+  ChildEntries[FD] = {false, nullptr}; // (recursion: not known to be one)
+  std::pair<bool, const CallExpr *> Found = {R->isChildEntry(ruleName(FD)), nullptr};
+  if (!Found.first)
+    for (auto [CE, Arg] : index().FunctionArgs.lookup(FD)) {
+      const FunctionDecl *Callee = CE->getDirectCallee();
+      if (Callee && definitionOf(Callee) != FD &&
+          llvm::is_contained(childCallbacks(Callee), Arg)) {
+        Found = {true, CE};
+        break;
+      }
+    }
+  ChildEntries[FD] = Found;
+  if (Via)
+    *Via = Found.second;
+  return Found.first;
+}
+
+std::vector<unsigned> ProcessModel::childCallbacks(const FunctionDecl *FD) {
+  FD = definitionOf(FD);
+  if (!FD)
+    return {};
+  if (!FD->hasBody()) {
+    const FunctionFacts *F = external(FD, Aspect::Child);
+    return F ? F->ChildCallbacks : std::vector<unsigned>();
+  }
+  auto [It, New] = Callbacks.try_emplace(FD);
+  if (!New)
+    return It->second.value_or(std::vector<unsigned>()); // known, or recursion
+  std::vector<unsigned> Out;
+  auto ParamOf = [&](const Expr *E) -> int {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_Deref)
+      E = UO->getSubExpr()->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      if (const auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl()); P && P->getDeclContext() == FD)
+        return int(P->getFunctionScopeIndex());
+    return -1;
+  };
+  auto Add = [&](int P) {
+    if (P >= 0 && !llvm::is_contained(Out, unsigned(P)))
+      Out.push_back(unsigned(P));
+  };
+  if (mayFork(FD)) {
+    // A function parameter called in code only a child runs, which never
+    // comes back to the caller (the helper's child ends).
+    for (const ForkRegions &F : forks(FD)) {
+      if (F.Site.ChildElsewhere || F.Site.Rule.Vfork || F.ReturnsPidToCaller ||
+          (F.Escape && F.Escape->K == ChildEscape::ReturnsToCaller))
+        continue;
+      for (const auto &[S, Roles] : F.Roles)
+        if (const auto *CE = dyn_cast<CallExpr>(S); CE && Roles == RoleChild &&
+                                                    !CE->getDirectCallee())
+          Add(ParamOf(CE->getCallee()));
+    }
+    // Handed on to another such helper.
+    for (const CallExpr *CE : callsIn(FD)) {
+      const FunctionDecl *Callee = CE->getDirectCallee();
+      if (!Callee || definitionOf(Callee) == FD)
+        continue;
+      for (unsigned J : childCallbacks(Callee))
+        if (J < CE->getNumArgs())
+          Add(ParamOf(CE->getArg(J)));
+    }
+  }
+  llvm::sort(Out);
+  Callbacks[FD] = Out;
+  return Out;
 }
 
 bool ProcessModel::translationUnitLocks() {
@@ -528,7 +757,16 @@ const CallExpr *ProcessModel::nearestCall(const FunctionDecl *FD, Reach What) {
     return info(FD).Reached[K];
   auto Direct = [&](const FunctionDecl *Callee) {
     std::string Name = ruleName(Callee);
-    return What == Reach::Fork ? R->fork(Name) != nullptr : R->isWait(Name);
+    if (What == Reach::Fork ? R->fork(Name) != nullptr : R->isWait(Name))
+      return true;
+    // A function of another file: a fork wrapper or a spawn helper, or one
+    // that waits.
+    if (What == Reach::Wait) {
+      const FunctionFacts *F = external(Callee, Aspect::Waits);
+      return F && F->Waits;
+    }
+    const FunctionFacts *F = external(Callee, Aspect::Fork);
+    return (F && F->Fork) || (!Callee->hasBody() && !childCallbacks(Callee).empty());
   };
   llvm::SmallVector<const FunctionDecl *, 16> Queue = {FD};
   llvm::SmallPtrSet<const FunctionDecl *, 16> Seen = {FD};
@@ -585,6 +823,8 @@ bool ProcessModel::mayWait(const CallExpr *CE) {
     return false;
   if (R->isWait(ruleName(Callee)))
     return true;
+  if (const FunctionFacts *F = external(Callee, Aspect::Waits))
+    return F->Waits;
   return nearestCall(Callee, Reach::Wait) != nullptr;
 }
 
@@ -634,9 +874,24 @@ const std::vector<ForkRegions> &ProcessModel::forks(const FunctionDecl *FD) {
         if (!CE || !Seen.insert(CE).second)
           continue;
         std::optional<ForkRule> Rule = forkRule(CE);
-        if (!Rule)
-          continue;
         ForkSite Site;
+        if (!Rule) {
+          // A spawn helper: the child runs the function handed to it.
+          const FunctionDecl *Callee = CE->getDirectCallee();
+          std::vector<unsigned> Callbacks =
+              Callee && definitionOf(Callee) != FD ? childCallbacks(Callee)
+                                                   : std::vector<unsigned>();
+          if (Callbacks.empty())
+            continue;
+          Site.ChildElsewhere = true;
+          Rule = ForkRule();
+          for (unsigned J : Callbacks)
+            if (J < CE->getNumArgs())
+              if (const FunctionDecl *Entry = callbackArg(CE->getArg(J))) {
+                Site.ChildEntry = Entry;
+                break;
+              }
+        }
         Site.Call = CE;
         Site.Callee = CE->getDirectCallee();
         Site.Rule = *Rule;

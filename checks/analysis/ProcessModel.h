@@ -16,6 +16,7 @@
 #include "checks/analysis/SharedMemory.h"
 #include "checks/analysis/StdioBuffers.h"
 #include "checks/analysis/ThreadStarts.h"
+#include "index/ProjectIndex.h"
 #include "rules/Rules.h"
 #include "clang/AST/ASTContext.h"
 #include "llvm/ADT/DenseMap.h"
@@ -51,16 +52,56 @@ enum class CallEffect {
 class ProcessModel {
 public:
   /// The model of the translation unit being analysed on this thread.
-  static ProcessModel &get(clang::ASTContext &Ctx,
-                           std::shared_ptr<const Rules> R);
+  /// \p Index, when given, answers for the functions and globals of other
+  /// translation units.
+  static ProcessModel &get(clang::ASTContext &Ctx, std::shared_ptr<const Rules> R,
+                           std::shared_ptr<const ProjectIndex> Index = nullptr);
   /// Forget the previous translation unit (called at its start).
   static void startTranslationUnit();
+  /// The models of the translation unit just analysed (for its summary).
+  static llvm::ArrayRef<std::unique_ptr<ProcessModel>> currentModels();
 
-  ProcessModel(clang::ASTContext &Ctx, std::shared_ptr<const Rules> R);
+  ProcessModel(clang::ASTContext &Ctx, std::shared_ptr<const Rules> R,
+               std::shared_ptr<const ProjectIndex> Index = nullptr);
   ~ProcessModel();
 
   clang::ASTContext &context() { return Ctx; }
   const Rules &rules() const { return *R; }
+  std::shared_ptr<const Rules> rulesPtr() const { return R; }
+
+  /// The project index (null when there is none).
+  const ProjectIndex *projectIndex() const { return Index.get(); }
+  /// What the project index says of \p Callee, a function with external
+  /// linkage declared (not defined) in this translation unit outside the
+  /// system headers, read for \p A. Null when it has a body here, there is
+  /// no index, or the project does not define it.
+  const FunctionFacts *external(const clang::FunctionDecl *Callee, Aspect A);
+  /// The same for any function with external linkage of the project, with
+  /// or without a body here (what its callers elsewhere know of it).
+  const FunctionFacts *indexed(const clang::FunctionDecl *FD, Aspect A);
+  /// What the project assigns to the global or the field \p D.
+  const IndexGlobal *indexedGlobal(const clang::ValueDecl *D);
+  /// The USR naming \p D in the index (cached); empty if none.
+  const std::string &usr(const clang::Decl *D);
+  /// The global variable of this translation unit with USR \p Usr, if it
+  /// declares one.
+  const clang::VarDecl *globalVar(llvm::StringRef Usr);
+  /// A place of another file as a location of this translation unit (the
+  /// file is entered into the source manager if needed); invalid if the file
+  /// cannot be read.
+  clang::SourceLocation location(const SourcePoint &P);
+  /// Where \p L is, as the index records places.
+  SourcePoint point(clang::SourceLocation L) const;
+
+  /// True when \p FD runs as the body of a child process: a rules
+  /// `child_entry`, or a function handed to a helper that runs it in a
+  /// forked child (`spawn_worker(child_main, arg)`). \p Via receives that
+  /// call, when there is one.
+  bool isChildEntry(const clang::FunctionDecl *FD, const clang::CallExpr **Via = nullptr);
+  /// The parameters of \p FD that hold a function it runs in a forked child
+  /// (directly, or by handing it to such a helper); from the index for a
+  /// function without a body here.
+  std::vector<unsigned> childCallbacks(const clang::FunctionDecl *FD);
 
   /// Fully qualified name without template arguments, as rules name it.
   static std::string ruleName(const clang::NamedDecl *D);
@@ -148,6 +189,13 @@ public:
     /// Assignments of whole structs or unions (`shm->m = m0`).
     std::vector<std::pair<const clang::BinaryOperator *, const clang::FunctionDecl *>>
         AggregateAssignments;
+    /// Variables of static storage declared outside the system headers
+    /// (canonical declarations).
+    std::vector<const clang::VarDecl *> GlobalVars;
+    /// Functions passed as arguments: the call and the argument's index.
+    llvm::DenseMap<const clang::FunctionDecl *,
+                   std::vector<std::pair<const clang::CallExpr *, unsigned>>>
+        FunctionArgs;
   };
   const TUIndex &index();
 
@@ -210,8 +258,15 @@ private:
 
   clang::ASTContext &Ctx;
   std::shared_ptr<const Rules> R;
+  std::shared_ptr<const ProjectIndex> Index;
+  llvm::DenseMap<const clang::Decl *, std::string> Usrs;
+  llvm::StringMap<clang::FileID> ExternalFiles;
+  std::optional<llvm::StringMap<const clang::VarDecl *>> GlobalsByUsr;
+  llvm::DenseMap<const clang::FunctionDecl *, std::optional<std::vector<unsigned>>> Callbacks;
+  llvm::DenseMap<const clang::FunctionDecl *, std::pair<bool, const clang::CallExpr *>>
+      ChildEntries;
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FunctionInfo>> Infos;
-  std::unique_ptr<TUIndex> Index;
+  std::unique_ptr<TUIndex> TheIndex;
   const clang::Preprocessor *PP = nullptr;
   std::unique_ptr<SharedMemory> Shared;
   std::unique_ptr<MemoryEffects> Effects;

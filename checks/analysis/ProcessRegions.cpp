@@ -806,7 +806,9 @@ private:
           ForkBlock = CurrentBlock;
         if (Recording && keepRoles(S.C, RoleChild))
           Recording->Reforks = true;
-        Combos After = combo(RoleChild) | combo(RoleParent);
+        Combos After = combo(RoleParent);
+        if (!Site->ChildElsewhere)
+          After |= combo(RoleChild);
         if (Site->Rule.ChildIsZero)
           After |= combo(RoleFailure);
         // Constants known (and equal) in every role reaching the fork hold
@@ -1236,7 +1238,18 @@ ForkRegions analyzeForkSite(ProcessModel &Model, const FunctionDecl *FD,
                             const ForkSite &Site) {
   Dataflow D(Model, FD, G, PM, &Site);
   D.solve();
-  return D.record();
+  ForkRegions F = D.record();
+  if (Site.ChildElsewhere && Site.ChildEntry && Site.ChildEntry != FD) {
+    // What the child runs: the statements of the function it was handed,
+    // until the child ends (returning from it ends the child: the helper
+    // exits).
+    F.ChildIsolated = true;
+    walkPaths(Model, Site.ChildEntry, nullptr, [&](const Stmt *S) {
+      F.Roles[S] |= RoleChild;
+      return true;
+    });
+  }
+  return F;
 }
 
 void walkPaths(ProcessModel &M, const FunctionDecl *FD, const Stmt *After,
@@ -1295,6 +1308,12 @@ void walkPaths(ProcessModel &M, const FunctionDecl *FD, const Stmt *After,
 
 void walkChild(ProcessModel &M, const ForkRegions &F,
                llvm::function_ref<bool(const Stmt *)> Visit, bool PastExec) {
+  if (F.Site.ChildElsewhere) {
+    // The child runs the function handed to the spawn helper.
+    if (F.Site.ChildEntry)
+      walkPaths(M, F.Site.ChildEntry, nullptr, Visit, PastExec);
+    return;
+  }
   walkPaths(
       M, F.Function, F.Site.Call,
       [&](const Stmt *S) { return (F.rolesOf(S) & RoleChild) && Visit(S); },

@@ -51,6 +51,13 @@ struct ForkSite {
   ForkRule Rule;
   /// `fork();` - nobody can tell the child from the parent.
   bool ResultDiscarded = false;
+  /// A spawn helper (`spawn_worker(child_main, arg)`): it forks, runs a
+  /// function in the child and comes back only in the parent. The child's
+  /// code is ChildEntry (null when the argument is not a function of this
+  /// translation unit); its statements are in the regions' Roles as the
+  /// child's.
+  bool ChildElsewhere = false;
+  const clang::FunctionDecl *ChildEntry = nullptr;
 };
 
 /// A path on which the child leaves the code meant for it.

@@ -11,16 +11,6 @@ using namespace clang;
 namespace procshare {
 namespace {
 
-Provenance combine(std::optional<Provenance> A, Provenance B) {
-  if (!A)
-    return B;
-  if (*A == Provenance::Shared || B == Provenance::Shared)
-    return Provenance::Shared; // shared anywhere: a shared pointer
-  if (*A == Provenance::Private && B == Provenance::Private)
-    return Provenance::Private;
-  return Provenance::Unknown;
-}
-
 bool isNull(const Expr *E, ASTContext &Ctx) {
   return E->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull) !=
          Expr::NPCK_NotNull;
@@ -39,7 +29,8 @@ public:
 
 } // namespace
 
-SharedMemory::SharedMemory(ProcessModel &M) : M(M) {}
+SharedMemory::SharedMemory(ProcessModel &M, bool UseIndexForDecls)
+    : M(M), UseIndexForDecls(UseIndexForDecls) {}
 
 std::optional<int64_t> SharedMemory::constantValue(const Expr *E) {
   if (E->isValueDependent())
@@ -61,7 +52,7 @@ std::optional<int64_t> SharedMemory::constantValue(const Expr *E) {
   return std::nullopt;
 }
 
-Provenance SharedMemory::ofCall(const CallExpr *CE, const CallExpr **Source) {
+Provenance SharedMemory::ofCall(const CallExpr *CE, SharedOrigin *Source) {
   const FunctionDecl *Callee = CE->getDirectCallee();
   if (!Callee)
     return Provenance::Unknown;
@@ -69,7 +60,7 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, const CallExpr **Source) {
   if (const SharedAllocRule *Rule = M.rules().sharedAlloc(Name)) {
     if (Rule->FlagsArg < 0) {
       if (Source)
-        *Source = CE;
+        *Source = SharedOrigin{CE, {}, false};
       return Provenance::Shared;
     }
     if (unsigned(Rule->FlagsArg) >= CE->getNumArgs())
@@ -80,31 +71,49 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, const CallExpr **Source) {
     for (const std::string &F : Rule->SharedFlags)
       if (std::optional<int64_t> V = M.macroValue(F); V && *V && (*Flags & *V) == *V) {
         if (Source)
-          *Source = CE;
+          *Source = SharedOrigin{CE, {}, false};
         return Provenance::Shared;
       }
     return Provenance::Private; // MAP_PRIVATE
   }
   if (M.rules().isPrivateAlloc(Name))
     return Provenance::Private;
+  // A function of another file: what the project index says it returns.
+  if (const FunctionFacts *F = M.external(Callee, Aspect::Returns)) {
+    if (F->Returns == Provenance::Shared && Source)
+      *Source = SharedOrigin{CE, F->ReturnsFrom, F->FileBacked};
+    return F->Returns;
+  }
   // A function of this translation unit: what it returns.
   const FunctionDecl *Def = nullptr;
   if (!Callee->hasBody(Def) || !Def)
     return Provenance::Unknown;
-  return memoized(ReturnMemo, Def, Source, [&](const CallExpr *&From) {
+  SharedOrigin Inner;
+  Provenance P = ofReturn(Def, &Inner);
+  if (P == Provenance::Shared && Source) {
+    // The call here, with the mapping the function makes.
+    *Source = Inner;
+    if (!Source->Call)
+      Source->Call = CE;
+  }
+  return P;
+}
+
+Provenance SharedMemory::ofReturn(const FunctionDecl *Def, SharedOrigin *Source) {
+  return memoized(ReturnMemo, Def, Source, [&](SharedOrigin &From) {
     ReturnCollector C;
     C.TraverseStmt(Def->getBody());
     std::optional<Provenance> P;
     for (const Expr *V : C.Values)
       if (!isNull(V, M.context()))
-        P = combine(P, of(V, 0, &From));
+        P = combineProvenance(P, of(V, 0, &From));
     return P.value_or(Provenance::Unknown);
   });
 }
 
-Provenance SharedMemory::ofDecl(const ValueDecl *D, const CallExpr **Source) {
+Provenance SharedMemory::ofDecl(const ValueDecl *D, SharedOrigin *Source) {
   D = cast<ValueDecl>(D->getCanonicalDecl());
-  return memoized(DeclMemo, D, Source, [&](const CallExpr *&From) {
+  return memoized(DeclMemo, D, Source, [&](SharedOrigin &From) {
     std::optional<Provenance> P;
     if (const auto *PVD = dyn_cast<ParmVarDecl>(D)) {
       // Through parameters when every call in the translation unit passes
@@ -120,18 +129,33 @@ Provenance SharedMemory::ofDecl(const ValueDecl *D, const CallExpr **Source) {
           // callers pass shared memory.
           P = !P || *P == Arg ? Arg : Provenance::Unknown;
         }
+      // A function other files call: what every call in the project passes.
+      if (FD && FD->isExternallyVisible() && UseIndexForDecls &&
+          !M.index().AddressTaken.lookup(FD))
+        if (const FunctionFacts *F = M.indexed(FD, Aspect::Params);
+            F && Index < F->Params.size())
+          P = F->Params[Index];
     } else if (!M.index().AddressTaken.lookup(D)) {
       auto AIt = M.index().Assigned.find(D);
       if (AIt != M.index().Assigned.end())
         for (const Expr *V : AIt->second)
           if (!isNull(V, M.context()))
-            P = combine(P, of(V, 0, &From));
+            P = combineProvenance(P, of(V, 0, &From));
+      // What the other files of the project assign to it.
+      if (UseIndexForDecls)
+        if (const IndexGlobal *G = M.indexedGlobal(D)) {
+          if (G->Escapes)
+            return Provenance::Unknown;
+          if (G->Value == Provenance::Shared && !From)
+            From = SharedOrigin{nullptr, G->Source, G->FileBacked};
+          P = combineProvenance(P, G->Value);
+        }
     }
     return P.value_or(Provenance::Unknown);
   });
 }
 
-Provenance SharedMemory::ofObject(const Expr *E, const CallExpr **Source) {
+Provenance SharedMemory::ofObject(const Expr *E, SharedOrigin *Source) {
   E = E->IgnoreParenImpCasts();
   if (isa<DeclRefExpr>(E))
     return Provenance::Private; // a named object of this process
@@ -150,7 +174,7 @@ Provenance SharedMemory::ofObject(const Expr *E, const CallExpr **Source) {
   return Provenance::Unknown;
 }
 
-Provenance SharedMemory::of(const Expr *E, unsigned Depth, const CallExpr **Source) {
+Provenance SharedMemory::of(const Expr *E, unsigned Depth, SharedOrigin *Source) {
   if (!E || Depth > 16)
     return Provenance::Unknown;
   E = E->IgnoreParens();
@@ -183,7 +207,7 @@ Provenance SharedMemory::of(const Expr *E, unsigned Depth, const CallExpr **Sour
       return of(F, Depth + 1, Source);
     if (isNull(F, M.context()))
       return of(T, Depth + 1, Source);
-    return combine(of(T, Depth + 1, Source), of(F, Depth + 1, Source));
+    return combineProvenance(of(T, Depth + 1, Source), of(F, Depth + 1, Source));
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(E))
     if (UO->getOpcode() == UO_AddrOf)
@@ -200,17 +224,20 @@ Provenance SharedMemory::of(const Expr *E, unsigned Depth, const CallExpr **Sour
   return Provenance::Unknown;
 }
 
-Provenance SharedMemory::ofPointer(const Expr *E, const CallExpr **Source) {
+Provenance SharedMemory::ofPointer(const Expr *E, SharedOrigin *Source) {
   return of(E, 0, Source);
 }
 
-bool SharedMemory::isFileBackedMapping(const CallExpr *Source) {
-  const FunctionDecl *Callee = Source ? Source->getDirectCallee() : nullptr;
+bool SharedMemory::isFileBackedMapping(const SharedOrigin &Source) {
+  if (Source.Elsewhere.valid())
+    return Source.ElsewhereFileBacked;
+  const CallExpr *Call = Source.Call;
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
   const SharedAllocRule *Rule =
       Callee ? M.rules().sharedAlloc(ProcessModel::ruleName(Callee)) : nullptr;
-  if (!Rule || Rule->FlagsArg < 0 || unsigned(Rule->FlagsArg) >= Source->getNumArgs())
+  if (!Rule || Rule->FlagsArg < 0 || unsigned(Rule->FlagsArg) >= Call->getNumArgs())
     return false;
-  std::optional<int64_t> Flags = constantValue(Source->getArg(Rule->FlagsArg));
+  std::optional<int64_t> Flags = constantValue(Call->getArg(Rule->FlagsArg));
   std::optional<int64_t> Anonymous = M.macroValue("MAP_ANONYMOUS");
   return Flags && Anonymous && !(*Flags & *Anonymous);
 }

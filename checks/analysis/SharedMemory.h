@@ -13,6 +13,7 @@
 #ifndef PROCSHARE_CHECKS_ANALYSIS_SHAREDMEMORY_H
 #define PROCSHARE_CHECKS_ANALYSIS_SHAREDMEMORY_H
 
+#include "index/Facts.h"
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/DenseMap.h"
 #include <optional>
@@ -22,66 +23,72 @@ namespace procshare {
 
 class ProcessModel;
 
-enum class Provenance {
-  Unknown, ///< cannot tell (an external function's result, a parameter...)
-  Private, ///< process-private: malloc, new, MAP_PRIVATE, a local's address
-  Shared,  ///< shared between processes: MAP_SHARED, shmat, shm allocators
+
+/// Where shared memory comes from: the allocation call in this translation
+/// unit (mmap, or a project allocator defined in another file), and, for
+/// memory a function of another file maps, the place of that mapping.
+struct SharedOrigin {
+  const clang::CallExpr *Call = nullptr;
+  SourcePoint Elsewhere;
+  /// Elsewhere maps a file (MAP_SHARED without MAP_ANONYMOUS).
+  bool ElsewhereFileBacked = false;
+  explicit operator bool() const { return Call || Elsewhere.valid(); }
 };
 
 class SharedMemory {
 public:
-  explicit SharedMemory(ProcessModel &M);
+  /// \p UseIndexForDecls: globals, fields and parameters also get what other
+  /// files assign to them (the project index). The summary of a translation
+  /// unit is made without, so that it says only what this file does.
+  explicit SharedMemory(ProcessModel &M, bool UseIndexForDecls = true);
 
   /// Where the memory a pointer-valued \p E points to comes from.
-  Provenance ofPointer(const clang::Expr *E, const clang::CallExpr **Source = nullptr);
+  Provenance ofPointer(const clang::Expr *E, SharedOrigin *Source = nullptr);
   /// Where the memory behind the pointer variable or field \p D comes from,
-  /// over every value assigned to it in the translation unit. \p Source, if
-  /// given, receives the allocation call that makes it shared.
-  Provenance ofDecl(const clang::ValueDecl *D, const clang::CallExpr **Source = nullptr);
+  /// over every value assigned to it in the translation unit (and, with the
+  /// index, in the project). \p Source, if given, receives the allocation
+  /// that makes it shared.
+  Provenance ofDecl(const clang::ValueDecl *D, SharedOrigin *Source = nullptr);
+  /// Where the memory a function of this translation unit returns comes from.
+  Provenance ofReturn(const clang::FunctionDecl *FD, SharedOrigin *Source = nullptr);
 
   /// Where the object the lvalue \p E denotes lives (`p->count`, `shm[i]`,
   /// `*q`): a named variable is private; memory reached through a pointer is
   /// where that pointer points.
-  Provenance ofObject(const clang::Expr *E, const clang::CallExpr **Source = nullptr);
+  Provenance ofObject(const clang::Expr *E, SharedOrigin *Source = nullptr);
 
   /// True when \p Source maps a file (mmap with MAP_SHARED but not
   /// MAP_ANONYMOUS): shared with the processes that map the same file, or
   /// only persisted to it.
-  bool isFileBackedMapping(const clang::CallExpr *Source);
+  bool isFileBackedMapping(const SharedOrigin &Source);
 
   /// The integer value of \p E: a constant expression, or a variable whose
   /// only assigned value is one.
   std::optional<int64_t> constantValue(const clang::Expr *E);
 
 private:
-  Provenance ofCall(const clang::CallExpr *CE, const clang::CallExpr **Source);
-  Provenance of(const clang::Expr *E, unsigned Depth, const clang::CallExpr **Source);
-  void buildIndex();
+  Provenance ofCall(const clang::CallExpr *CE, SharedOrigin *Source);
+  Provenance of(const clang::Expr *E, unsigned Depth, SharedOrigin *Source);
 
   ProcessModel &M;
-  bool Indexed = false;
-  /// Every value assigned to a variable or a field in the translation unit.
-  llvm::DenseMap<const clang::ValueDecl *, std::vector<const clang::Expr *>> Assigned;
-  /// Variables and fields whose address is taken or that are assigned in a
-  /// way the index does not see (through a pointer): their value is unknown.
-  llvm::DenseMap<const clang::ValueDecl *, bool> Escapes;
-  /// A memoised answer and, when shared, the allocation call behind it.
+  bool UseIndexForDecls;
+  /// A memoised answer and, when shared, the allocation behind it.
   struct Memo {
     Provenance P = Provenance::Unknown;
-    const clang::CallExpr *Source = nullptr;
+    SharedOrigin Source;
   };
   llvm::DenseMap<const clang::ValueDecl *, Memo> DeclMemo;
   llvm::DenseMap<const clang::FunctionDecl *, Memo> ReturnMemo;
 
   /// Answers from \p Memo, or computes once with \p Compute (which sets the
-  /// allocation call it found); during the computation (recursion) the
-  /// answer is Unknown.
+  /// allocation it found); during the computation (recursion) the answer is
+  /// Unknown.
   template <typename KeyT, typename ComputeT>
-  Provenance memoized(llvm::DenseMap<KeyT, Memo> &Memos, KeyT Key,
-                      const clang::CallExpr **Source, ComputeT Compute) {
+  Provenance memoized(llvm::DenseMap<KeyT, Memo> &Memos, KeyT Key, SharedOrigin *Source,
+                      ComputeT Compute) {
     auto [It, Inserted] = Memos.try_emplace(Key);
     if (Inserted) {
-      const clang::CallExpr *From = nullptr;
+      SharedOrigin From;
       Provenance P = Compute(From);
       Memos[Key] = Memo{P, From};
     }

@@ -280,6 +280,12 @@ void StdioBuffers::transfer(const CFGElement &E, State &S, const FunctionDecl *F
       for (const PendingWrite &W : C.Exit.Pending)
         S.write(W.Stream, W.Write);
     }
+  } else if (const FunctionFacts *F = M.external(Callee, Aspect::Stdio)) {
+    // A function of another file: its effect on stdout, as the index has it.
+    if (F->FlushesAll)
+      S.flushAll();
+    if (F->PendingStdout.valid())
+      S.write(stdoutKey(), CE);
   }
   if (const ParentMap *PM = M.parents(FD))
     if (M.callEffect(CE, *PM) == CallEffect::Ends)
@@ -347,6 +353,19 @@ std::vector<PendingWrite> StdioBuffers::pendingAt(const FunctionDecl *FD, const 
   return Out;
 }
 
+StdioBuffers::ReturnEffect StdioBuffers::returnEffect(const FunctionDecl *FD) {
+  findManaged();
+  ReturnEffect E;
+  FunctionResult &R = solve(FD);
+  if (!R.Done || !R.Exit.Reached)
+    return E;
+  E.FlushesAll = R.Exit.FlushedAll;
+  for (const PendingWrite &W : R.Exit.Pending)
+    if (W.Stream == stdoutKey() && !Managed.count(W.Stream))
+      E.PendingStdout = W.Write;
+  return E;
+}
+
 bool StdioBuffers::mayFlush(const FunctionDecl *FD) {
   auto [It, New] = Flushes.try_emplace(FD, -1);
   if (!New)
@@ -364,6 +383,11 @@ bool StdioBuffers::mayFlush(const FunctionDecl *FD) {
     }
     const FunctionDecl *Def = nullptr;
     if (Callee->hasBody(Def) && Def && Def != FD && mayFlush(Def)) {
+      Found = true;
+      break;
+    }
+    if (const FunctionFacts *F = M.external(Callee, Aspect::Stdio);
+        F && (F->MayFlush || F->FlushesAll)) {
       Found = true;
       break;
     }

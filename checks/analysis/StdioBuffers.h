@@ -67,6 +67,15 @@ public:
   /// exit-like call (exit flushes every stream) or a flush.
   bool mayFlush(const clang::FunctionDecl *FD);
 
+  /// What a call of \p FD leaves in the buffers when it returns: the write
+  /// that left stdout's output pending on every path (null if none), and
+  /// whether every path flushed every stream.
+  struct ReturnEffect {
+    const clang::Stmt *PendingStdout = nullptr;
+    bool FlushesAll = false;
+  };
+  ReturnEffect returnEffect(const clang::FunctionDecl *FD);
+
 private:
   struct State;
   struct FunctionResult;

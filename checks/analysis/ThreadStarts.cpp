@@ -59,6 +59,12 @@ const Stmt *ThreadStarts::startedIn(const FunctionDecl *FD) {
         Found = CE;
         break;
       }
+      // A function of another file that starts one.
+      if (const FunctionFacts *F = UseIndex ? M.external(Callee, Aspect::Thread) : nullptr;
+          F && F->StartsThread.valid()) {
+        Found = CE;
+        break;
+      }
     }
   Reached[FD] = Found;
   return Found;
@@ -98,35 +104,43 @@ bool ThreadStarts::joinedBetween(const FunctionDecl *FD, const Stmt *Start,
   return false;
 }
 
-const Stmt *ThreadStarts::startedBefore(const FunctionDecl *FD, const Stmt *At,
-                                        unsigned Depth) {
+ThreadStart ThreadStarts::startedBefore(const FunctionDecl *FD, const Stmt *At,
+                                        unsigned Depth, bool CallersElsewhere) {
   build();
   // Static initialisers and constructor functions run before main.
   if (Depth == 0) {
     if (auto D = Direct.find(nullptr); D != Direct.end() && !D->second.empty())
-      return D->second.front();
+      return {D->second.front(), {}};
   }
   if (!FD || !FD->hasBody())
-    return nullptr;
+    return {};
   std::vector<const Stmt *> Starts;
   if (auto D = Direct.find(FD); D != Direct.end())
     Starts = D->second;
   for (const CallExpr *CE : M.callsIn(FD)) {
     const FunctionDecl *Callee = CE->getDirectCallee();
     const FunctionDecl *Def = nullptr;
-    if (Callee && Callee->hasBody(Def) && Def && Def != FD && startedIn(Def))
+    if (!Callee)
+      continue;
+    if (Callee->hasBody(Def) ? Def && Def != FD && startedIn(Def)
+                             : UseIndex && M.external(Callee, Aspect::Thread) &&
+                                   M.external(Callee, Aspect::Thread)->StartsThread.valid())
       Starts.push_back(CE);
   }
   for (const Stmt *S : Starts)
     if (S != At && M.reaches(FD, S, At) && !joinedBetween(FD, S, At))
-      return S;
+      return {S, {}};
   if (Depth >= 3)
-    return nullptr;
+    return {};
   for (const ProcessModel::CallSite &Site : M.callSites(FD))
     if (Site.Caller && Site.Caller != FD)
-      if (const Stmt *S = startedBefore(Site.Caller, Site.Call, Depth + 1))
+      if (ThreadStart S = startedBefore(Site.Caller, Site.Call, Depth + 1, CallersElsewhere))
         return S;
-  return nullptr;
+  // Callers in other files that started a thread before calling.
+  if (UseIndex && CallersElsewhere)
+    if (const FunctionFacts *F = M.indexed(FD, Aspect::Entry); F && F->ThreadsAtEntry.valid())
+      return {nullptr, F->ThreadsAtEntry};
+  return {};
 }
 
 } // namespace procshare

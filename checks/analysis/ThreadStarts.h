@@ -10,6 +10,7 @@
 #ifndef PROCSHARE_CHECKS_ANALYSIS_THREADSTARTS_H
 #define PROCSHARE_CHECKS_ANALYSIS_THREADSTARTS_H
 
+#include "index/Facts.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/DenseMap.h"
@@ -19,20 +20,39 @@ namespace procshare {
 
 class ProcessModel;
 
+/// A thread start that may have run: a statement here (the start, or a
+/// call that reaches one), or a start in another file of the project.
+struct ThreadStart {
+  const clang::Stmt *At = nullptr;
+  SourcePoint Elsewhere;
+  explicit operator bool() const { return At || Elsewhere.valid(); }
+};
+
 class ThreadStarts {
 public:
-  explicit ThreadStarts(ProcessModel &M) : M(M) {}
+  /// \p UseIndex: also the threads the project index knows of (callees of
+  /// other files that start one, callers elsewhere that started one). The
+  /// summary of a translation unit is made without.
+  explicit ThreadStarts(ProcessModel &M, bool UseIndex = true) : M(M), UseIndex(UseIndex) {}
 
-  /// A statement that starts a thread (directly, or a call of a function of
-  /// this file that does) and may have run before \p At in \p FD without
-  /// being joined: earlier in \p FD, in a caller of this file before its
-  /// call of \p FD, or in static initialisation. Null when none is visible.
-  const clang::Stmt *startedBefore(const clang::FunctionDecl *FD,
-                                   const clang::Stmt *At, unsigned Depth = 0);
+  /// A thread start (directly, or a call of a function that does) that may
+  /// have run before \p At in \p FD without being joined: earlier in \p FD,
+  /// in a caller before its call of \p FD (in this file, or in another one
+  /// as the project index says), or in static initialisation.
+  /// \p CallersElsewhere: also what the index says of \p FD's callers in
+  /// other files.
+  ThreadStart startedBefore(const clang::FunctionDecl *FD, const clang::Stmt *At,
+                            unsigned Depth = 0, bool CallersElsewhere = true);
 
-  /// The first thread start in \p FD or in the functions of this file it
-  /// calls; null if none.
+  /// The first thread start in \p FD or in the functions it calls; null if
+  /// none.
   const clang::Stmt *startedIn(const clang::FunctionDecl *FD);
+
+  /// True when code of this translation unit starts a thread.
+  bool anyStarts() {
+    build();
+    return !Direct.empty();
+  }
 
 private:
   void build();
@@ -42,6 +62,7 @@ private:
                      const clang::Stmt *At);
 
   ProcessModel &M;
+  bool UseIndex;
   bool Built = false;
   /// Thread starts written in each function (null: global initialisers).
   llvm::DenseMap<const clang::FunctionDecl *, std::vector<const clang::Stmt *>> Direct;

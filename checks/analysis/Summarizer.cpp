@@ -1,0 +1,475 @@
+//===- Summarizer.cpp - A translation unit's summary for the project index ===//
+
+#include "checks/analysis/Summarizer.h"
+#include "checks/analysis/ProcessModel.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+using namespace clang;
+
+namespace procshare {
+
+namespace {
+
+thread_local TUSummary *Sink = nullptr;
+thread_local bool Summarised = false;
+
+/// What a caller knows at a call about the processes running it: a context
+/// of its own, and the functions of other files whose callers' context it
+/// inherits.
+struct CallerContext {
+  ProcessContextFact Local = ProcessContextFact::Single;
+  SourcePoint From;
+  std::vector<std::string> Inherit;
+};
+
+class Summarizer {
+public:
+  explicit Summarizer(ProcessModel &M)
+      : M(M), SM(M.context().getSourceManager()), Local(M, /*UseIndexForDecls=*/false),
+        Threads(M, /*UseIndex=*/false) {}
+
+  TUSummary run() {
+    TUSummary U;
+    U.File = M.point(SM.getLocForStartOfFile(SM.getMainFileID())).File;
+    for (const FunctionDecl *FD : M.index().Definitions)
+      if (defines(FD))
+        if (const std::string &Usr = M.usr(FD); !Usr.empty())
+          U.Functions.try_emplace(Usr, facts(FD));
+    calls(U);
+    globals(U);
+    for (const auto &[D, Taken] : M.index().AddressTaken)
+      if (const auto *FD = dyn_cast<FunctionDecl>(D); Taken && FD && projectFunction(FD))
+        U.AddressTaken.push_back(M.usr(FD));
+    llvm::sort(U.AddressTaken);
+    U.AddressTaken.erase(std::unique(U.AddressTaken.begin(), U.AddressTaken.end()),
+                         U.AddressTaken.end());
+    return U;
+  }
+
+private:
+  ProcessModel &M;
+  const SourceManager &SM;
+  SharedMemory Local;
+  ThreadStarts Threads;
+  llvm::DenseMap<const FunctionDecl *, int> MayEnd; // -1: being computed
+  llvm::DenseMap<const FunctionDecl *, std::optional<CallerContext>> Entry;
+
+  SourcePoint point(const Stmt *S) const { return S ? M.point(S->getBeginLoc()) : SourcePoint(); }
+
+  /// A function with external linkage declared by the project.
+  bool projectFunction(const FunctionDecl *FD) {
+    if (!FD || !FD->isExternallyVisible() || FD->getBuiltinID() || FD->isDependentContext())
+      return false;
+    SourceLocation L = FD->getCanonicalDecl()->getLocation();
+    return L.isValid() && !SM.isInSystemHeader(SM.getExpansionLoc(L)) && !M.usr(FD).empty();
+  }
+
+  /// Defined here, in the main file, with external linkage: what other
+  /// files call.
+  bool defines(const FunctionDecl *FD) {
+    if (!FD->hasBody() || !FD->isThisDeclarationADefinition() || !projectFunction(FD))
+      return false;
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->getParent()->isLambda())
+      return false;
+    return SM.isInMainFile(SM.getExpansionLoc(FD->getLocation()));
+  }
+
+  /// The functions with a body here that \p FD reaches through direct
+  /// calls (itself included), and the project functions without one that
+  /// they call.
+  void reach(const FunctionDecl *FD, llvm::SmallVectorImpl<const FunctionDecl *> &Bodies,
+             std::vector<std::string> *External) {
+    llvm::SmallPtrSet<const FunctionDecl *, 16> Seen = {FD};
+    Bodies.push_back(FD);
+    for (size_t I = 0; I < Bodies.size() && Bodies.size() < 256; ++I)
+      for (const CallExpr *CE : M.callsIn(Bodies[I])) {
+        const FunctionDecl *Callee = CE->getDirectCallee();
+        const FunctionDecl *Def = nullptr;
+        if (!Callee)
+          continue;
+        if (Callee->hasBody(Def) && Def) {
+          if (!SM.isInSystemHeader(SM.getExpansionLoc(Def->getLocation())) &&
+              Seen.insert(Def).second)
+            Bodies.push_back(Def);
+        } else if (External && projectFunction(Callee)) {
+          External->push_back(M.usr(Callee));
+        }
+      }
+    if (External) {
+      llvm::sort(*External);
+      External->erase(std::unique(External->begin(), External->end()), External->end());
+    }
+  }
+
+  /// A cheap test before the path analysis: \p FD (or a function of this
+  /// file it calls) calls something that ends the process or execs, or
+  /// loops without a condition.
+  bool mayEnd(const FunctionDecl *FD) {
+    auto [It, New] = MayEnd.try_emplace(FD, -1);
+    if (!New)
+      return It->second == 1;
+    bool Found = false;
+    const Rules &R = M.rules();
+    for (const CallExpr *CE : M.callsIn(FD)) {
+      const FunctionDecl *Callee = CE->getDirectCallee();
+      if (!Callee)
+        continue;
+      std::string Name = ProcessModel::ruleName(Callee);
+      const FunctionDecl *Def = nullptr;
+      if (R.isTerminate(Name) || R.isExit(Name) || R.isExec(Name) || Callee->isNoReturn() ||
+          (Callee->hasBody(Def) && Def && Def != FD && mayEnd(Def))) {
+        Found = true;
+        break;
+      }
+      if (const FunctionFacts *F = M.external(Callee, Aspect::Ends);
+          F && F->Ends != FunctionFacts::Ending::Returns) {
+        Found = true;
+        break;
+      }
+    }
+    if (!Found)
+      Found = loopsForever(FD->getBody());
+    MayEnd[FD] = Found;
+    return Found;
+  }
+
+  static bool alwaysTrue(const Expr *Cond, ASTContext &Ctx) {
+    if (!Cond)
+      return true;
+    bool V = false;
+    return !Cond->isValueDependent() && Cond->EvaluateAsBooleanCondition(V, Ctx) && V;
+  }
+  bool loopsForever(const Stmt *S) {
+    if (!S)
+      return false;
+    ASTContext &Ctx = M.context();
+    if (const auto *W = dyn_cast<WhileStmt>(S); W && alwaysTrue(W->getCond(), Ctx))
+      return true;
+    if (const auto *F = dyn_cast<ForStmt>(S); F && alwaysTrue(F->getCond(), Ctx))
+      return true;
+    if (const auto *D = dyn_cast<DoStmt>(S); D && alwaysTrue(D->getCond(), Ctx))
+      return true;
+    if (isa<LambdaExpr>(S))
+      return false;
+    for (const Stmt *C : S->children())
+      if (loopsForever(C))
+        return true;
+    return false;
+  }
+
+  /// The first exit() (atexit handlers run) \p FD or its callees here make.
+  const CallExpr *exitCall(const FunctionDecl *FD) {
+    llvm::SmallVector<const FunctionDecl *, 8> Bodies;
+    reach(FD, Bodies, nullptr);
+    for (const FunctionDecl *B : Bodies)
+      for (const CallExpr *CE : M.callsIn(B))
+        if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+          if (M.rules().isExit(ProcessModel::ruleName(Callee)))
+            return CE;
+          if (const FunctionFacts *F = M.external(Callee, Aspect::Ends); F && F->Exits)
+            return CE;
+        }
+    return nullptr;
+  }
+
+  void addPlaces(std::vector<IndexPlace> &Into, const MemLoc &L, const FunctionDecl *FD,
+                 const Stmt *At, const SourcePoint &Elsewhere) {
+    std::optional<IndexPlace> P = M.memoryEffects().indexPlace(L, FD);
+    if (!P || Into.size() >= 64 || llvm::is_contained(Into, *P))
+      return;
+    P->At = Elsewhere.valid() ? Elsewhere : point(At);
+    Into.push_back(std::move(*P));
+  }
+
+  FunctionFacts facts(const FunctionDecl *FD) {
+    FunctionFacts F;
+    F.Name = FD->getQualifiedNameAsString();
+    F.Def = M.point(FD->getLocation());
+    const Rules &R = M.rules();
+
+    // Fork wrappers and spawn helpers.
+    if (M.mayFork(FD)) {
+      const FunctionSummary &S = M.summary(FD);
+      if (S.ForkWrapper) {
+        F.Fork = true;
+        F.ChildIsZero = S.WrapperRule.ChildIsZero;
+        F.Vfork = S.WrapperRule.Vfork;
+      }
+      F.ChildCallbacks = M.childCallbacks(FD);
+      if (F.Fork || !F.ChildCallbacks.empty())
+        F.ForkAt = point(M.firstForkReachedFrom(FD));
+    }
+    // How it ends.
+    if (mayEnd(FD)) {
+      const FunctionSummary &S = M.summary(FD);
+      if (S.NeverReturns)
+        F.Ends = FunctionFacts::Ending::Never;
+      else if (S.ReturnsOnlyAfterExecFailure)
+        F.Ends = FunctionFacts::Ending::ExecOnly;
+      if (F.Ends == FunctionFacts::Ending::Never)
+        if (const CallExpr *Exit = exitCall(FD)) {
+          F.Exits = true;
+          F.ExitAt = point(Exit);
+        }
+    }
+    // The memory it returns.
+    if (FD->getReturnType()->isPointerType()) {
+      SharedOrigin Origin;
+      F.Returns = Local.ofReturn(FD, &Origin);
+      if (F.Returns == Provenance::Shared) {
+        F.ReturnsFrom = Origin.Elsewhere.valid() ? Origin.Elsewhere : point(Origin.Call);
+        F.FileBacked = Local.isFileBackedMapping(Origin);
+      }
+    }
+
+    llvm::SmallVector<const FunctionDecl *, 8> Bodies;
+    reach(FD, Bodies, &F.Callees);
+    bool Locks = false, Stdio = false, Waits = false;
+    for (const FunctionDecl *B : Bodies)
+      for (const CallExpr *CE : M.callsIn(B)) {
+        const FunctionDecl *Callee = CE->getDirectCallee();
+        if (!Callee)
+          continue;
+        std::string Name = ProcessModel::ruleName(Callee);
+        Locks |= R.lock(Name) || Name == "fcntl" || M.external(Callee, Aspect::Locks);
+        Waits |= R.isWait(Name);
+        Stdio |= M.stdioBuffers().effectOf(CE).K != StdioBuffers::Effect::None ||
+                 M.external(Callee, Aspect::Stdio);
+      }
+    F.Waits = Waits;
+    // Locks it leaves held or releases.
+    if (Locks) {
+      const LockSets::Effect &E = M.lockSets().effect(FD);
+      for (const MemLoc &L : E.Acquired)
+        addPlaces(F.Acquires, L, FD, nullptr, {});
+      for (const MemLoc &L : E.Released)
+        addPlaces(F.Releases, L, FD, nullptr, {});
+    }
+    // Locks it initialises behind a parameter.
+    for (const LockInit &I : M.lockObjects().inits()) {
+      if (I.Function != FD || I.Call->getNumArgs() <= I.Rule->LockArg)
+        continue;
+      std::optional<MemLoc> L = M.memoryEffects().pointeeOf(I.lockArg());
+      std::optional<IndexPlace> P = L ? M.memoryEffects().indexPlace(*L, FD) : std::nullopt;
+      if (!P || (P->Param < 0 && P->Global.empty()))
+        continue;
+      IndexLockInit Init;
+      Init.Lock = *P;
+      Init.Type = I.Type.Name;
+      Init.State = int(I.State);
+      Init.Why = int(I.Why);
+      Init.Callee = I.InnerCallee.empty() ? Callee(I.Call) : I.InnerCallee;
+      Init.At = I.Elsewhere.valid() ? I.Elsewhere : point(I.Call);
+      Init.AttrSetup = I.AttrSetup ? point(I.AttrSetup) : I.ElsewhereAttrSetup;
+      F.Inits.push_back(std::move(Init));
+    }
+    // What it does to lock attribute objects it is given.
+    for (unsigned I = 0; I < FD->getNumParams(); ++I) {
+      QualType T = FD->getParamDecl(I)->getType();
+      if (!T->isPointerType())
+        continue;
+      std::string Pointee = T->getPointeeType().getUnqualifiedType().getAsString();
+      if (!llvm::StringRef(Pointee).starts_with("pthread_") ||
+          !llvm::StringRef(Pointee).ends_with("attr_t"))
+        continue;
+      LockObjects::AttrEffect E = M.lockObjects().attrEffect(FD, I);
+      if (E != LockObjects::AttrEffect::Unknown)
+        F.AttrEffects.push_back({I, int(E)});
+    }
+    // What it writes and reads outside its locals.
+    const MemorySummary &MS = M.memoryEffects().summary(FD);
+    for (const MemWrite &W : MS.Writes)
+      addPlaces(F.Writes, W.Loc, FD, W.At, W.Elsewhere);
+    for (const MemLoc &L : MS.Reads)
+      addPlaces(F.Reads, L, FD, nullptr, {});
+    // Stdio buffers.
+    if (Stdio) {
+      StdioBuffers::ReturnEffect E = M.stdioBuffers().returnEffect(FD);
+      F.PendingStdout = point(E.PendingStdout);
+      F.FlushesAll = E.FlushesAll;
+      F.MayFlush = M.stdioBuffers().mayFlush(FD);
+    }
+    // Threads it starts (this file's code; the index adds the callees').
+    F.StartsThread = point(Threads.startedIn(FD));
+    return F;
+  }
+
+  static std::string Callee(const CallExpr *CE) {
+    const FunctionDecl *FD = CE->getDirectCallee();
+    return FD ? FD->getNameAsString() : std::string();
+  }
+
+  /// The context of \p S in \p FD.
+  CallerContext contextAt(const FunctionDecl *FD, const Stmt *S, unsigned Depth) {
+    if (M.mayFork(FD)) {
+      RoleSet Roles = 0;
+      const ForkRegions *Making = nullptr;
+      for (const ForkRegions &F : M.forks(FD)) {
+        RoleSet R = F.rolesOf(S);
+        if ((R & (RoleChild | RoleParent)) && !Making)
+          Making = &F;
+        Roles |= R;
+      }
+      if (Roles) {
+        CallerContext C;
+        if (Making) {
+          C.Local = ProcessContextFact::Several;
+          C.From = point(Making->Site.Call);
+        }
+        return C;
+      }
+    }
+    return entryContext(FD, Depth);
+  }
+
+  /// The context in which \p FD is entered.
+  CallerContext entryContext(const FunctionDecl *FD, unsigned Depth) {
+    auto [It, New] = Entry.try_emplace(FD);
+    if (!New)
+      return It->second.value_or(CallerContext()); // known, or recursion
+    CallerContext C;
+    const CallExpr *Via = nullptr;
+    if (M.isChildEntry(FD, &Via)) {
+      C.Local = ProcessContextFact::Several;
+      C.From = Via ? point(Via) : M.point(FD->getLocation());
+    } else if (projectFunction(FD)) {
+      C.Inherit.push_back(M.usr(FD)); // its callers, here and elsewhere
+    } else if (M.index().AddressTaken.lookup(FD) || Depth > 4 || M.callSites(FD).empty()) {
+      C.Local = ProcessContextFact::Unknown;
+    } else {
+      for (const ProcessModel::CallSite &Site : M.callSites(FD)) {
+        if (!Site.Caller)
+          continue; // a global's initialiser: one process
+        CallerContext In = contextAt(Site.Caller, Site.Call, Depth + 1);
+        if (In.Local == ProcessContextFact::Several) {
+          C = In;
+          break;
+        }
+        if (In.Local == ProcessContextFact::Unknown)
+          C.Local = ProcessContextFact::Unknown;
+        for (std::string &G : In.Inherit)
+          if (!llvm::is_contained(C.Inherit, G))
+            C.Inherit.push_back(std::move(G));
+      }
+    }
+    Entry[FD] = C;
+    return C;
+  }
+
+  std::string argument(const Expr *A, const FunctionDecl *Caller) {
+    const Expr *E = A->IgnoreParenImpCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenImpCasts()))
+        if (isa<FunctionDecl>(DRE->getDecl()))
+          E = DRE;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl()))
+        return projectFunction(Fn) ? "f:" + M.usr(Fn) : "u";
+      if (const auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl());
+          P && Caller && P->getDeclContext() == Caller && projectFunction(Caller) &&
+          A->getType()->isPointerType())
+        return "a" + std::to_string(P->getFunctionScopeIndex());
+    }
+    if (!A->getType()->isPointerType())
+      return "u";
+    switch (Local.ofPointer(A)) {
+    case Provenance::Shared:
+      return "s";
+    case Provenance::Private:
+      return "p";
+    case Provenance::Unknown:
+      return "u";
+    }
+    return "u";
+  }
+
+  void calls(TUSummary &U) {
+    for (const auto &[Callee, Sites] : M.index().Calls) {
+      if (!projectFunction(Callee))
+        continue;
+      const std::string &Usr = M.usr(Callee);
+      for (const ProcessModel::CallSite &Site : Sites) {
+        const CallExpr *CE = Site.Call;
+        if (SM.isInSystemHeader(SM.getExpansionLoc(CE->getBeginLoc())))
+          continue;
+        IndexCall C;
+        C.Callee = Usr;
+        C.At = point(CE);
+        if (Site.Caller) {
+          CallerContext Ctx = contextAt(Site.Caller, CE, 0);
+          C.Context = Ctx.Local;
+          C.ContextFrom = Ctx.From;
+          C.Inherit = std::move(Ctx.Inherit);
+          // Threads started before the call, here or by what this file calls
+          // of other files (the index); those its callers elsewhere started
+          // reach the callee through Inherit.
+          if (ThreadStart T = M.threadStarts().startedBefore(Site.Caller, CE, /*Depth=*/0,
+                                                             /*CallersElsewhere=*/false))
+            C.Threads = point(T.At);
+          if (projectFunction(Site.Caller))
+            C.Caller = M.usr(Site.Caller);
+        } else {
+          C.Context = ProcessContextFact::Single; // a global's initialiser
+        }
+        for (const Expr *A : CE->arguments())
+          C.Args.push_back(argument(A, Site.Caller));
+        while (!C.Args.empty() && C.Args.back() == "u")
+          C.Args.pop_back();
+        U.Calls.push_back(std::move(C));
+      }
+    }
+  }
+
+  void globals(TUSummary &U) {
+    for (const auto &[D, Values] : M.index().Assigned) {
+      if (!D->getType()->isPointerType())
+        continue;
+      if (const auto *VD = dyn_cast<VarDecl>(D)) {
+        if (!VD->hasGlobalStorage() || VD->isStaticLocal() || !VD->isExternallyVisible())
+          continue;
+      } else if (!isa<FieldDecl>(D)) {
+        continue;
+      }
+      if (SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+        continue;
+      const std::string &Usr = M.usr(D);
+      if (Usr.empty())
+        continue;
+      IndexGlobal G;
+      G.Name = D->getQualifiedNameAsString();
+      SharedOrigin Origin;
+      G.Value = Local.ofDecl(D, &Origin);
+      if (G.Value == Provenance::Shared) {
+        G.Source = Origin.Elsewhere.valid() ? Origin.Elsewhere : point(Origin.Call);
+        G.FileBacked = Local.isFileBackedMapping(Origin);
+      }
+      G.Escapes = M.index().AddressTaken.lookup(D);
+      U.Globals[Usr] = std::move(G);
+    }
+  }
+};
+
+} // namespace
+
+TUSummary summarizeTranslationUnit(ProcessModel &M) { return Summarizer(M).run(); }
+
+void setSummarySink(TUSummary *S) {
+  Sink = S;
+  Summarised = false;
+}
+
+void startTranslationUnitSummary() { Summarised = false; }
+
+void finishTranslationUnit(ProcessModel &M) {
+  if (!Sink || Summarised)
+    return;
+  Summarised = true;
+  *Sink = summarizeTranslationUnit(M);
+}
+
+} // namespace procshare

@@ -1,0 +1,3 @@
+#include <stdio.h>
+
+void work(void) { fputs("working\n", stderr); }
