@@ -184,7 +184,7 @@ void ChildWriteNotPropagatedCheck::checkForkSite(const ForkRegions &F, ASTContex
   const auto *Method = dyn_cast<CXXMethodDecl>(FD);
   auto InBothProcesses = [&](const MemLoc &L) {
     if (L.throughPointer() &&
-        !(L.PointerDecl && SM.ofDecl(L.PointerDecl) == Provenance::Private))
+        !(L.PointerDecl && SM.ofDecl(L.PointerDecl, nullptr, ProvenanceQuestion::IsPrivate) == Provenance::Private))
       return false; // shared memory, or memory the analysis cannot place
     if (L.isThis())
       return Method && Method->isInstance();

@@ -153,7 +153,7 @@ void NonShareableInSharedMemoryCheck::checkPlacements(const FunctionDecl *FD,
       T = Cast->getType()->getPointeeType();
     }
     SharedOrigin Source;
-    if (M.sharedMemory().ofPointer(Pointer, &Source) != Provenance::Shared)
+    if (M.sharedMemory().ofPointer(Pointer, &Source, ProvenanceQuestion::IsShared) != Provenance::Shared)
       continue;
     if (M.sharedMemory().isFileBackedMapping(Source) && !M.translationUnitForks())
       continue;
@@ -196,11 +196,11 @@ void NonShareableInSharedMemoryCheck::checkPointerStores(const FunctionDecl *FD,
         isa<StringLiteral>(RHS))
       continue;
     SharedOrigin Source;
-    if (M.sharedMemory().ofObject(BO->getLHS(), &Source) != Provenance::Shared)
+    if (M.sharedMemory().ofObject(BO->getLHS(), &Source, ProvenanceQuestion::IsShared) != Provenance::Shared)
       continue;
     if (M.sharedMemory().isFileBackedMapping(Source) && !M.translationUnitForks())
       continue;
-    if (M.sharedMemory().ofPointer(BO->getRHS()) != Provenance::Private)
+    if (M.sharedMemory().ofPointer(BO->getRHS(), nullptr, ProvenanceQuestion::IsPrivate) != Provenance::Private)
       continue;
     // Stored before any fork, the pointer is inherited together with a copy
     // of what it points to (fio fills its shared job table with strdup'd

@@ -125,7 +125,7 @@ void ThreadLockAcrossProcessesCheck::checkInits(const FunctionDecl *FD, ASTConte
         I.Type.Sharing != LockSharing::Configurable || initForCallers(M, I))
       continue;
     SharedOrigin Source;
-    if (M.sharedMemory().ofPointer(I.lockArg(), &Source) != Provenance::Shared)
+    if (M.sharedMemory().ofPointer(I.lockArg(), &Source, ProvenanceQuestion::IsShared) != Provenance::Shared)
       continue;
     // A file mapped MAP_SHARED may only be persisted to it.
     if (M.sharedMemory().isFileBackedMapping(Source) && !M.translationUnitForks())
@@ -205,7 +205,7 @@ void ThreadLockAcrossProcessesCheck::checkPlacements(const FunctionDecl *FD,
   LockObjects &LO = M.lockObjects();
   auto Check = [&](const Expr *At, const Expr *Pointer, QualType T, bool IsNew) {
     SharedOrigin Source;
-    if (M.sharedMemory().ofPointer(Pointer, &Source) != Provenance::Shared)
+    if (M.sharedMemory().ofPointer(Pointer, &Source, ProvenanceQuestion::IsShared) != Provenance::Shared)
       return;
     const Type *Key = T->getCanonicalTypeUnqualified().getTypePtr();
     auto Private = LO.containedLock(T, [](const LockTypeInfo &L, bool) {
@@ -365,8 +365,10 @@ void ThreadLockAcrossProcessesCheck::checkNeverInitialised(const FunctionDecl *F
     if (!U->Takes || U->Type.Sharing != LockSharing::Configurable)
       continue;
     SharedOrigin Source;
-    Provenance P = U->ObjectIsPointer ? M.sharedMemory().ofPointer(U->Object, &Source)
-                                      : M.sharedMemory().ofObject(U->Object, &Source);
+    Provenance P =
+        U->ObjectIsPointer
+            ? M.sharedMemory().ofPointer(U->Object, &Source, ProvenanceQuestion::IsShared)
+            : M.sharedMemory().ofObject(U->Object, &Source, ProvenanceQuestion::IsShared);
     // Only where this file maps the memory and forks: what it does is all
     // there is to see.
     if (P != Provenance::Shared || !Source.Call || Source.Elsewhere.valid() ||
@@ -588,7 +590,7 @@ void ThreadLockAcrossProcessesCheck::checkGuardedSharedWrites(const FunctionDecl
       for (const MemLoc &W : Writes) {
         SharedOrigin Source;
         if (!W.throughPointer() || llvm::count(W.Path, '*') != 1 || !W.PointerDecl ||
-            M.sharedMemory().ofDecl(W.PointerDecl, &Source) != Provenance::Shared)
+            M.sharedMemory().ofDecl(W.PointerDecl, &Source, ProvenanceQuestion::IsShared) != Provenance::Shared)
           continue;
         if (M.sharedMemory().isFileBackedMapping(Source) && !M.translationUnitForks())
           continue;

@@ -138,7 +138,7 @@ void UnlockedSharedRmwCheck::report(const Expr *Update, const Expr *Target,
     return;
   ProcessModel &M = model(Ctx);
   SharedOrigin Source;
-  if (M.sharedMemory().ofObject(Target, &Source) != Provenance::Shared)
+  if (M.sharedMemory().ofObject(Target, &Source, ProvenanceQuestion::IsShared) != Provenance::Shared)
     return;
   // A file mapped MAP_SHARED may only be persisted (memcached's restartable
   // cache): shared between processes only when this code forks.

@@ -157,6 +157,9 @@ cl::opt<std::string> IndexOption(
              "the cache directory, or .procshare/index.json beside the compile\n"
              "database); facts of other files' functions and globals"),
     cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> DebugIndex("debug-index", cl::Hidden,
+                         cl::desc("Print the answers that make files be analysed again"),
+                         cl::cat(Category));
 cl::opt<bool> NoIndex("no-index",
                       cl::desc("Analyse each file on its own, without the project index"),
                       cl::cat(Category));
@@ -640,7 +643,8 @@ int main(int argc, const char **argv) {
     if (UseIndex) {
       std::string Error;
       if (!procshare::writeFileAtomically(std::string(WorkDir) + "/index.json",
-                                          procshare::ProjectIndex::write(Units, Stamp), Error))
+                                          procshare::ProjectIndex::write(Units, Stamp),
+                                          Error))
         return usageError(Error);
     }
     if (Rounds > 1 && !Quiet)
@@ -691,8 +695,17 @@ int main(int argc, const char **argv) {
           Outcomes[FileIndex[U.File]].State != procshare::FileOutcome::Failed)
         Mine.push_back(U);
     Batch.clear();
-    for (const std::string &F : procshare::ProjectIndex(Units).staleUnits(Mine))
+    procshare::ProjectIndex Resolved(Units);
+    for (const std::string &F : Resolved.staleUnits(Mine)) {
       Batch.push_back(FileIndex[F]);
+      if (DebugIndex)
+        for (const procshare::TUSummary &U : Mine)
+          if (U.File == F)
+            for (const auto &[Key, Hash] : U.Consulted)
+              if (Resolved.answer(Key) != Hash)
+                errs() << "procshare: round " << Rounds << ": " << F << " read " << Key
+                       << " as " << Hash << ", now " << Resolved.answer(Key) << "\n";
+    }
     llvm::sort(Batch);
   }
   if (Ran && UseIndex && !Batch.empty() && !Quiet)

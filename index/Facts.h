@@ -21,6 +21,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace procshare {
@@ -30,10 +31,13 @@ enum class Provenance : uint8_t {
   Unknown, ///< cannot tell (an external function's result, a parameter...)
   Private, ///< process-private: malloc, new, MAP_PRIVATE, a local's address
   Shared,  ///< shared between processes: MAP_SHARED, shmat, shm allocators
+  /// Only while a summary is made: the value comes from another file (a
+  /// function's result, a global, a field), which the index resolves.
+  Deferred,
 };
 
 /// Joins two provenances of the same pointer: shared anywhere makes a
-/// shared pointer; private only when both are.
+/// shared pointer; private only when both are; Deferred adds nothing.
 Provenance combineProvenance(std::optional<Provenance> A, Provenance B);
 
 /// A place in a source file, for the notes of a finding made elsewhere.
@@ -43,6 +47,9 @@ struct SourcePoint {
   bool valid() const { return !File.empty() && Line > 0; }
   bool operator==(const SourcePoint &O) const {
     return File == O.File && Line == O.Line && Column == O.Column;
+  }
+  bool operator<(const SourcePoint &O) const {
+    return std::tie(File, Line, Column) < std::tie(O.File, O.Line, O.Column);
   }
 };
 
@@ -79,7 +86,6 @@ struct IndexLockInit {
 /// What calling one function does, as far as the checks need to know.
 struct FunctionFacts {
   std::string Name; ///< for messages
-  SourcePoint Def;  ///< its definition
 
   // --- Computed in the translation unit that defines it. ---
   /// Returns a fork result (a fork wrapper), with fork's convention or
@@ -89,8 +95,13 @@ struct FunctionFacts {
   /// Some path ends the process through exit() (atexit handlers run).
   bool Exits = false;
   SourcePoint ExitAt;
-  /// The memory a pointer result points to.
+  /// The memory a pointer result points to: this file's sources, joined
+  /// (by the index) with what the project functions in ReturnsOf return.
   Provenance Returns = Provenance::Unknown;
+  std::vector<std::string> ReturnsOf;
+  /// Every value it returns is a result of a ReturnsOf function (Returns
+  /// says nothing of its own).
+  bool ReturnsOnlyOf = false;
   SourcePoint ReturnsFrom; ///< the allocation behind a shared result
   bool FileBacked = false; ///< that allocation maps a file
   /// Parameters holding a function that runs in a forked child (a spawn
@@ -127,10 +138,11 @@ struct FunctionFacts {
   bool AddressTaken = false; ///< callers through pointers exist
 };
 
-/// One call of a function with external linkage, as its caller sees it.
+/// A call of a function with external linkage, as its caller sees it (the
+/// calls of a unit that tell the same are kept once).
 struct IndexCall {
   std::string Callee; ///< USR
-  SourcePoint At;
+  SourcePoint At; ///< kept for a call that hands on a function (a spawn helper's)
   /// Whether other processes run at the call; with Inherit, also whatever
   /// the entries of those functions (external callers, USRs) get.
   ProcessContextFact Context = ProcessContextFact::Unknown;
@@ -142,14 +154,18 @@ struct IndexCall {
   /// The caller, when it has external linkage (USR).
   std::string Caller;
   /// Per argument: "s" shared, "p" private, "u" unknown, "aN" the caller's
-  /// parameter N, "f:USR" a function.
+  /// parameter N, "f:USR" a function, "r:USR" what that function returns.
   std::vector<std::string> Args;
 };
 
 /// What a translation unit assigns to a global or a field.
 struct IndexGlobal {
   std::string Name;
+  /// This file's values, joined (by the index) with what the project
+  /// functions in ValueOf return.
   Provenance Value = Provenance::Unknown;
+  std::vector<std::string> ValueOf;
+  bool OnlyOf = false; ///< every value is a result of a ValueOf function
   SourcePoint Source; ///< the allocation behind a shared value
   bool FileBacked = false;
   bool Escapes = false; ///< its address is taken: values the index cannot see
@@ -164,7 +180,8 @@ struct TUSummary {
   std::vector<std::string> AddressTaken; ///< functions whose address is taken
   /// The facts of other units this one's analysis read ("USR#aspect"), and
   /// the hash of the answer it got: when an answer changes, the unit is
-  /// analysed again.
+  /// analysed again. (Kept in a unit's own summary and the result cache,
+  /// not in the index file: they matter to the run that made them.)
   std::map<std::string, std::string> Consulted;
 };
 
@@ -173,6 +190,11 @@ struct TUSummary {
 enum class Aspect : uint8_t {
   Fork, Ends, Returns, Child, Locks, Inits, Attr, Memory, Stdio,
   Thread, Waits, Context, Entry, Params, Global,
+  /// Returns, Params and Global at the grain of a question about sharing
+  /// (only whether the memory is shared) or about privacy (only whether
+  /// it is private): shared anywhere makes memory shared, so those answers
+  /// do not depend on the rest.
+  ReturnsShared, ReturnsPrivate, ParamsShared, ParamsPrivate, GlobalShared, GlobalPrivate,
 };
 const char *aspectName(Aspect A);
 

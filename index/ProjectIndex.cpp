@@ -15,7 +15,9 @@ using json = nlohmann::json;
 namespace procshare {
 
 Provenance combineProvenance(std::optional<Provenance> A, Provenance B) {
-  if (!A)
+  if (B == Provenance::Deferred)
+    return A.value_or(B);
+  if (!A || *A == Provenance::Deferred)
     return B;
   if (*A == Provenance::Shared || B == Provenance::Shared)
     return Provenance::Shared;
@@ -25,9 +27,12 @@ Provenance combineProvenance(std::optional<Provenance> A, Provenance B) {
 }
 
 const char *aspectName(Aspect A) {
-  static const char *Names[] = {"fork",   "ends",  "returns", "child", "locks",
-                                "inits",  "attr",  "memory",  "stdio", "thread",
-                                "waits",  "ctx",   "entry",   "params", "global"};
+  static const char *Names[] = {"fork",   "ends",  "returns", "child",  "locks",
+                                "inits",  "attr",  "memory",  "stdio",  "thread",
+                                "waits",  "ctx",   "entry",   "params", "global",
+                                "returns-shared", "returns-private",
+                                "params-shared", "params-private", "global-shared",
+                                "global-private"};
   return Names[unsigned(A)];
 }
 
@@ -175,12 +180,16 @@ json aspectJson(const FunctionFacts &F, Aspect A) {
     }
     break;
   case Aspect::Returns:
-    if (F.Returns != Provenance::Unknown) {
+    if (F.Returns != Provenance::Unknown || !F.ReturnsOf.empty()) {
       J["ret"] = provName(F.Returns);
       putPoint(J, "from", F.ReturnsFrom);
       if (F.FileBacked)
         J["file"] = true;
     }
+    if (!F.ReturnsOf.empty())
+      J["ret_of"] = F.ReturnsOf;
+    if (F.ReturnsOnlyOf)
+      J["ret_only_of"] = true;
     break;
   case Aspect::Child:
     if (!F.ChildCallbacks.empty()) {
@@ -254,7 +263,33 @@ json aspectJson(const FunctionFacts &F, Aspect A) {
       J["params"] = S;
     }
     break;
+  case Aspect::ReturnsShared:
+    if (F.Returns == Provenance::Shared) {
+      J["shared"] = true;
+      putPoint(J, "from", F.ReturnsFrom);
+      if (F.FileBacked)
+        J["file"] = true;
+    }
+    break;
+  case Aspect::ReturnsPrivate:
+    if (F.Returns == Provenance::Private)
+      J["private"] = true;
+    break;
+  case Aspect::ParamsShared:
+  case Aspect::ParamsPrivate: {
+    Provenance Which = A == Aspect::ParamsShared ? Provenance::Shared : Provenance::Private;
+    std::string S;
+    for (Provenance P : F.Params)
+      S += P == Which ? '1' : '0';
+    while (!S.empty() && S.back() == '0')
+      S.pop_back();
+    if (!S.empty())
+      J["params"] = S;
+    break;
+  }
   case Aspect::Global:
+  case Aspect::GlobalShared:
+  case Aspect::GlobalPrivate:
     break;
   }
   return J;
@@ -267,7 +302,6 @@ const Aspect FunctionAspects[] = {Aspect::Fork,   Aspect::Ends,  Aspect::Returns
 
 json toJson(const FunctionFacts &F) {
   json J = {{"name", F.Name}};
-  putPoint(J, "def", F.Def);
   for (Aspect A : FunctionAspects)
     J.update(aspectJson(F, A));
   if (!F.Callees.empty())
@@ -280,7 +314,6 @@ FunctionFacts functionFrom(const json &J) {
     malformed("a function is not an object");
   FunctionFacts F;
   F.Name = as<std::string>(member(J, "name"), "name");
-  F.Def = optPoint(J, "def");
   if (auto It = J.find("zero"); It != J.end()) {
     F.Fork = true;
     F.ChildIsZero = as<bool>(*It, "zero");
@@ -301,6 +334,8 @@ FunctionFacts functionFrom(const json &J) {
   if (auto It = J.find("ret"); It != J.end())
     F.Returns = provFrom(as<std::string>(*It, "ret"));
   F.ReturnsFrom = optPoint(J, "from");
+  F.ReturnsOf = opt<std::vector<std::string>>(J, "ret_of", {});
+  F.ReturnsOnlyOf = opt<bool>(J, "ret_only_of", false);
   F.FileBacked = opt<bool>(J, "file", false);
   F.ChildCallbacks = opt<std::vector<unsigned>>(J, "cb", {});
   if (!F.ChildCallbacks.empty())
@@ -345,38 +380,48 @@ FunctionFacts functionFrom(const json &J) {
   return F;
 }
 
+/// A call, without its callee (calls are written grouped by callee). The
+/// defaults are left out: a call made with a single process, inheriting
+/// its caller's context.
 json toJson(const IndexCall &C) {
-  json J = {{"callee", C.Callee}};
-  putPoint(J, "at", C.At);
-  if (C.Context != ProcessContextFact::Unknown)
+  json J = json::object();
+  if (C.Context != ProcessContextFact::Single)
     J["ctx"] = contextName(C.Context);
   putPoint(J, "ctx_from", C.ContextFrom);
   putPoint(J, "threads", C.Threads);
-  if (!C.Inherit.empty())
-    J["inherit"] = C.Inherit;
+  putPoint(J, "at", C.At);
   if (!C.Caller.empty())
     J["caller"] = C.Caller;
+  if (!(C.Inherit.size() == 1 && C.Inherit.front() == C.Caller))
+    J["inherit"] = C.Inherit;
   if (!C.Args.empty())
     J["args"] = C.Args;
   return J;
 }
-IndexCall callFrom(const json &J) {
+IndexCall callFrom(const json &J, const std::string &Callee) {
   if (!J.is_object())
     malformed("a call is not an object");
   IndexCall C;
-  C.Callee = as<std::string>(member(J, "callee"), "callee");
-  C.At = optPoint(J, "at");
-  C.Context = contextFrom(opt<std::string>(J, "ctx", "unknown"));
+  C.Callee = Callee;
+  C.Context = contextFrom(opt<std::string>(J, "ctx", "single"));
   C.ContextFrom = optPoint(J, "ctx_from");
   C.Threads = optPoint(J, "threads");
-  C.Inherit = opt<std::vector<std::string>>(J, "inherit", {});
+  C.At = optPoint(J, "at");
   C.Caller = opt<std::string>(J, "caller", "");
+  if (J.contains("inherit"))
+    C.Inherit = opt<std::vector<std::string>>(J, "inherit", {});
+  else
+    C.Inherit = {C.Caller};
   C.Args = opt<std::vector<std::string>>(J, "args", {});
   return C;
 }
 
 json toJson(const IndexGlobal &G) {
   json J = {{"name", G.Name}, {"value", provName(G.Value)}};
+  if (!G.ValueOf.empty())
+    J["value_of"] = G.ValueOf;
+  if (G.OnlyOf)
+    J["only_of"] = true;
   putPoint(J, "source", G.Source);
   if (G.FileBacked)
     J["file"] = true;
@@ -390,19 +435,25 @@ IndexGlobal globalFrom(const json &J) {
   IndexGlobal G;
   G.Name = as<std::string>(member(J, "name"), "name");
   G.Value = provFrom(as<std::string>(member(J, "value"), "value"));
+  G.ValueOf = opt<std::vector<std::string>>(J, "value_of", {});
+  G.OnlyOf = opt<bool>(J, "only_of", false);
   G.Source = optPoint(J, "source");
   G.FileBacked = opt<bool>(J, "file", false);
   G.Escapes = opt<bool>(J, "escapes", false);
   return G;
 }
 
-json toJson(const TUSummary &U) {
+json toJson(const TUSummary &U, bool WithConsulted) {
   json Fns = json::object();
   for (const auto &[Usr, F] : U.Functions)
     Fns[Usr] = toJson(F);
-  json Calls = json::array();
-  for (const IndexCall &C : U.Calls)
-    Calls.push_back(toJson(C));
+  json Calls = json::object();
+  for (const IndexCall &C : U.Calls) {
+    json &Of = Calls[C.Callee];
+    if (Of.is_null())
+      Of = json::array();
+    Of.push_back(toJson(C));
+  }
   json Globals = json::object();
   for (const auto &[Usr, G] : U.Globals)
     Globals[Usr] = toJson(G);
@@ -410,7 +461,7 @@ json toJson(const TUSummary &U) {
             {"globals", std::move(Globals)}};
   if (!U.AddressTaken.empty())
     J["address_taken"] = U.AddressTaken;
-  if (!U.Consulted.empty())
+  if (WithConsulted && !U.Consulted.empty())
     J["consulted"] = U.Consulted;
   return J;
 }
@@ -425,10 +476,14 @@ TUSummary unitFrom(const json &J) {
   for (const auto &[Usr, F] : Fns.items())
     U.Functions[Usr] = functionFrom(F);
   const json &Calls = member(J, "calls");
-  if (!Calls.is_array())
-    malformed("'calls' is not an array");
-  for (const json &C : Calls)
-    U.Calls.push_back(callFrom(C));
+  if (!Calls.is_object())
+    malformed("'calls' is not an object");
+  for (const auto &[Callee, Sites] : Calls.items()) {
+    if (!Sites.is_array())
+      malformed("the calls of '" + Callee + "' are not an array");
+    for (const json &C : Sites)
+      U.Calls.push_back(callFrom(C, Callee));
+  }
   const json &Globals = member(J, "globals");
   if (!Globals.is_object())
     malformed("'globals' is not an object");
@@ -455,7 +510,7 @@ thread_local ConsultLog *CurrentLog = nullptr;
 std::string ProjectIndex::write(const std::vector<TUSummary> &Units, llvm::StringRef Stamp) {
   json A = json::array();
   for (const TUSummary &U : Units)
-    A.push_back(toJson(U));
+    A.push_back(toJson(U, /*WithConsulted=*/false));
   json J = {{"format", "procshare-index"},
             {"version", IndexFormatVersion},
             {"stamp", Stamp.str()},
@@ -496,7 +551,9 @@ bool ProjectIndex::read(llvm::StringRef Text, std::vector<TUSummary> &Units,
   return false;
 }
 
-std::string ProjectIndex::writeUnit(const TUSummary &U) { return toJson(U).dump() + "\n"; }
+std::string ProjectIndex::writeUnit(const TUSummary &U) {
+  return toJson(U, /*WithConsulted=*/true).dump() + "\n";
+}
 
 bool ProjectIndex::readUnit(llvm::StringRef Text, TUSummary &U, std::string &Error) {
   try {
@@ -575,24 +632,91 @@ void ProjectIndex::resolve() {
     for (const std::string &Usr : U.AddressTaken)
       if (auto It = Functions.find(Usr); It != Functions.end())
         It->second.AddressTaken = true;
-  // Globals: joined over every unit's assignments.
+  // Where pointer values come from, across files: what a function returns
+  // and what globals and fields are assigned are nodes whose values join
+  // this file's sources with the nodes they are taken from (the result of
+  // another file's function, a global, a field), solved together to a
+  // fixpoint. Values rise from "none yet" through private and unknown to
+  // shared, so the iteration ends.
+  struct Node {
+    std::optional<Provenance> Value;
+    std::vector<std::string> Deps;
+    SourcePoint Source;
+    bool FileBacked = false;
+    bool Escapes = false;
+  };
+  llvm::StringMap<Node> Nodes;
+  auto Join = [](Node &N, std::optional<Provenance> P, const SourcePoint &Source,
+                 bool FileBacked) {
+    if (!P)
+      return false;
+    std::optional<Provenance> Before = N.Value;
+    N.Value = combineProvenance(N.Value, *P);
+    if (N.Value == Provenance::Shared && Before != Provenance::Shared) {
+      N.Source = Source;
+      N.FileBacked = FileBacked;
+    }
+    return N.Value != Before;
+  };
+  for (auto &Entry : Functions) {
+    const FunctionFacts &F = Entry.second;
+    Node &N = Nodes[Entry.first()];
+    if (!F.ReturnsOnlyOf)
+      Join(N, F.Returns, F.ReturnsFrom, F.FileBacked);
+    N.Deps = F.ReturnsOf;
+  }
   for (const TUSummary &U : Units)
     for (const auto &[Usr, G] : U.Globals) {
       auto [It, New] = Globals.try_emplace(Usr, G);
-      if (New)
-        continue;
-      IndexGlobal &Into = It->second;
-      bool WasShared = Into.Value == Provenance::Shared;
-      Into.Value = combineProvenance(Into.Value, G.Value);
-      Into.Escapes |= G.Escapes;
-      if (!WasShared && G.Value == Provenance::Shared) {
-        Into.Source = G.Source;
-        Into.FileBacked = G.FileBacked;
+      if (!New)
+        It->second.Escapes |= G.Escapes;
+      Node &N = Nodes[Usr];
+      N.Escapes |= G.Escapes;
+      if (!G.OnlyOf)
+        Join(N, G.Value, G.Source, G.FileBacked);
+      for (const std::string &D : G.ValueOf)
+        if (!llvm::is_contained(N.Deps, D))
+          N.Deps.push_back(D);
+    }
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (auto &Entry : Nodes) {
+      Node &N = Entry.second;
+      for (const std::string &D : N.Deps) {
+        auto It = Nodes.find(D);
+        if (It == Nodes.end()) {
+          Changed |= Join(N, Provenance::Unknown, {}, false); // not the project's
+          continue;
+        }
+        const Node &From = It->second;
+        Changed |= Join(N, From.Escapes ? std::optional(Provenance::Unknown) : From.Value,
+                        From.Source, From.FileBacked);
       }
     }
-  for (auto &Entry : Globals)
-    if (Entry.second.Escapes)
-      Entry.second.Value = Provenance::Unknown;
+  }
+  auto ValueOf = [&](llvm::StringRef Usr) {
+    auto It = Nodes.find(Usr);
+    if (It == Nodes.end() || It->second.Escapes)
+      return Provenance::Unknown;
+    return It->second.Value.value_or(Provenance::Unknown);
+  };
+  for (auto &Entry : Functions) {
+    FunctionFacts &F = Entry.second;
+    const Node &N = Nodes[Entry.first()];
+    F.Returns = N.Value.value_or(Provenance::Unknown);
+    F.ReturnsFrom = F.Returns == Provenance::Shared ? N.Source : SourcePoint();
+    F.FileBacked = F.Returns == Provenance::Shared && N.FileBacked;
+  }
+  for (auto &Entry : Globals) {
+    IndexGlobal &G = Entry.second;
+    const Node &N = Nodes[Entry.first()];
+    G.Value = G.Escapes ? Provenance::Unknown : N.Value.value_or(Provenance::Unknown);
+    G.Source = G.Value == Provenance::Shared ? N.Source : SourcePoint();
+    G.FileBacked = G.Value == Provenance::Shared && N.FileBacked;
+    G.ValueOf.clear();
+    G.OnlyOf = false;
+  }
+  auto ReturnOf = ValueOf;
 
   // May-facts over the call graph: a function starts a thread, waits, or
   // writes a global when a project function it calls does.
@@ -649,7 +773,7 @@ void ProjectIndex::resolve() {
         Changed = true;
       };
       if (C->Context == ProcessContextFact::Several)
-        MakeSeveral(Callee, C->ContextFrom.valid() ? C->ContextFrom : C->At);
+        MakeSeveral(Callee, C->ContextFrom);
       for (const std::string &G : C->Inherit)
         if (FunctionFacts *Caller = Lookup(G);
             Caller && Caller->Context == ProcessContextFact::Several)
@@ -719,6 +843,8 @@ void ProjectIndex::resolve() {
           unsigned From;
           if (Arg == "s" || Arg == "p")
             A = provFrom(Arg.str());
+          else if (Arg.consume_front("r:"))
+            A = ReturnOf(Arg);
           else if (Arg.consume_front("a") && !Arg.getAsInteger(10, From) && !C->Caller.empty())
             if (const FunctionFacts *Caller = Lookup(C->Caller);
                 Caller && From < Caller->Params.size())
@@ -739,13 +865,28 @@ void ProjectIndex::hashAspects() {
   const Aspect All[] = {Aspect::Fork,   Aspect::Ends,    Aspect::Returns, Aspect::Child,
                         Aspect::Locks,  Aspect::Inits,   Aspect::Attr,    Aspect::Memory,
                         Aspect::Stdio,  Aspect::Thread,  Aspect::Waits,   Aspect::Context,
-                        Aspect::Entry,  Aspect::Params};
+                        Aspect::Entry,  Aspect::Params,
+                        Aspect::ReturnsShared, Aspect::ReturnsPrivate, Aspect::ParamsShared,
+                        Aspect::ParamsPrivate};
   for (const auto &Entry : Functions)
     for (Aspect A : All)
       Hashes[(Entry.first() + "#" + aspectName(A)).str()] =
           hashOf(aspectJson(Entry.second, A));
-  for (const auto &Entry : Globals)
-    Hashes[(Entry.first() + "#global").str()] = hashOf(toJson(Entry.second));
+  for (const auto &Entry : Globals) {
+    const IndexGlobal &G = Entry.second;
+    Hashes[(Entry.first() + "#global").str()] = hashOf(toJson(G));
+    json Shared = json::object(), Private = json::object();
+    if (G.Value == Provenance::Shared && !G.Escapes) {
+      Shared["shared"] = true;
+      putPoint(Shared, "source", G.Source);
+      if (G.FileBacked)
+        Shared["file"] = true;
+    }
+    if (G.Value == Provenance::Private && !G.Escapes)
+      Private["private"] = true;
+    Hashes[(Entry.first() + "#global-shared").str()] = hashOf(Shared);
+    Hashes[(Entry.first() + "#global-private").str()] = hashOf(Private);
+  }
 }
 
 std::string ProjectIndex::answer(llvm::StringRef Key) const {
@@ -753,10 +894,9 @@ std::string ProjectIndex::answer(llvm::StringRef Key) const {
   if (It != Hashes.end())
     return It->second;
   // A function the project does not define reads like one that does
-  // nothing, except for how it ends: an unknown function may not return, a
-  // function of the project that has no ending fact does. A global nobody
-  // assigns is no global assigned an unknown value.
-  if (Key.ends_with("#ends") || Key.ends_with("#global"))
+  // nothing (a library's). A global nobody assigns is no global assigned an
+  // unknown value.
+  if (Key.ends_with("#global"))
     return "-";
   static const std::string Nothing = hashOf(json::object());
   return Nothing;
@@ -773,9 +913,9 @@ const FunctionFacts *ProjectIndex::function(llvm::StringRef Usr, Aspect A) const
   return It == Functions.end() ? nullptr : &It->second;
 }
 
-const IndexGlobal *ProjectIndex::global(llvm::StringRef Usr) const {
+const IndexGlobal *ProjectIndex::global(llvm::StringRef Usr, Aspect A) const {
   if (CurrentLog) {
-    std::string Key = (Usr + "#global").str();
+    std::string Key = (Usr + "#" + aspectName(A)).str();
     CurrentLog->Answers.try_emplace(Key, answer(Key));
   }
   auto It = Globals.find(Usr);

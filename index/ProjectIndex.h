@@ -72,8 +72,9 @@ public:
   /// The facts of the function \p Usr (null: the project does not define
   /// it), read for \p A: the answer is recorded in the current ConsultLog.
   const FunctionFacts *function(llvm::StringRef Usr, Aspect A) const;
-  /// What the project assigns to the global or field \p Usr.
-  const IndexGlobal *global(llvm::StringRef Usr) const;
+  /// What the project assigns to the global or field \p Usr, read for \p A
+  /// (Global, GlobalShared or GlobalPrivate).
+  const IndexGlobal *global(llvm::StringRef Usr, Aspect A = Aspect::Global) const;
 
   /// The hash of the answer for "USR#aspect", as function()/global()
   /// record it.

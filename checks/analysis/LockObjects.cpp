@@ -569,7 +569,7 @@ Provenance LockObjects::placeOf(const MemLoc &L) {
   if (Stars == 0)
     return L.Var->getType()->isReferenceType() ? Provenance::Unknown : Provenance::Private;
   if (Stars == 1 && L.PointerDecl)
-    return M.sharedMemory().ofDecl(L.PointerDecl);
+    return M.sharedMemory().ofDecl(L.PointerDecl, nullptr, ProvenanceQuestion::IsPrivate);
   return Provenance::Unknown;
 }
 

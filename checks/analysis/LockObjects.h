@@ -126,7 +126,8 @@ public:
   /// The lock \p U uses, named in its function's terms.
   std::optional<MemLoc> lockOf(const LockUse &U) const;
 
-  /// Where the lock \p L (in some function's terms) lives: Private for a
+  /// Where the lock \p L (in some function's terms) lives (asked only whether
+  /// it is private): Private for a
   /// named object (a global, a static, a local), where its pointer points
   /// when it is reached through one pointer, Unknown otherwise.
   Provenance placeOf(const MemLoc &L);

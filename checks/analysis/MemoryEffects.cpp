@@ -104,7 +104,7 @@ std::string MemLoc::display() const {
   return Out;
 }
 
-MemoryEffects::MemoryEffects(ProcessModel &M) : M(M) {}
+MemoryEffects::MemoryEffects(ProcessModel &M, bool UseIndex) : M(M), UseIndex(UseIndex) {}
 
 std::optional<MemLoc> MemoryEffects::locationOf(const Expr *E) const {
   E = E->IgnoreParenImpCasts();
@@ -213,7 +213,7 @@ const FunctionDecl *MemoryEffects::summarisedCallee(const CallExpr *CE) const {
   if (const FunctionDecl *Def = calleeWithBody(CE))
     return Def;
   const FunctionDecl *Callee = CE->getDirectCallee();
-  return M.external(Callee, Aspect::Memory) ? Callee : nullptr;
+  return UseIndex && M.external(Callee, Aspect::Memory) ? Callee : nullptr;
 }
 
 void MemoryEffects::directWrites(const Stmt *S, llvm::SmallVectorImpl<MemLoc> &Out) const {
@@ -446,7 +446,7 @@ std::optional<IndexPlace> MemoryEffects::indexPlace(const MemLoc &L, const Funct
     return P;
   }
   if (L.Var->hasGlobalStorage() && !L.Var->isStaticLocal()) {
-    P.Global = M.usr(L.Var);
+    P.Global = M.usr(L.Var).str();
     P.Name = L.Var->getNameAsString();
     if (P.Global.empty())
       return std::nullopt;
@@ -502,7 +502,8 @@ void MemoryEffects::callWrites(const CallExpr *CE, std::vector<MemWrite> &Out) {
   const FunctionDecl *Callee = calleeWithBody(CE);
   if (!Callee) {
     // A function of another file, as the project index summarises it.
-    if (const FunctionFacts *F = M.external(CE->getDirectCallee(), Aspect::Memory))
+    if (const FunctionFacts *F = UseIndex ? M.external(CE->getDirectCallee(), Aspect::Memory)
+                                          : nullptr)
       for (const IndexPlace &P : F->Writes)
         if (std::optional<MemLoc> L = mapIntoCaller(P, CE, CE->getDirectCallee()))
           Out.push_back({*L, nullptr, P.At});
@@ -518,7 +519,8 @@ void MemoryEffects::callWrites(const CallExpr *CE, std::vector<MemWrite> &Out) {
 void MemoryEffects::callReads(const CallExpr *CE, std::vector<MemLoc> &Out) {
   const FunctionDecl *Callee = calleeWithBody(CE);
   if (!Callee) {
-    if (const FunctionFacts *F = M.external(CE->getDirectCallee(), Aspect::Memory))
+    if (const FunctionFacts *F = UseIndex ? M.external(CE->getDirectCallee(), Aspect::Memory)
+                                          : nullptr)
       for (const IndexPlace &P : F->Reads)
         if (std::optional<MemLoc> L = mapIntoCaller(P, CE, CE->getDirectCallee()))
           Out.push_back(*L);

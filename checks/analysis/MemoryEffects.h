@@ -67,7 +67,10 @@ struct MemorySummary {
 
 class MemoryEffects {
 public:
-  explicit MemoryEffects(ProcessModel &M);
+  /// \p UseIndex: calls of functions of other files have the effects the
+  /// project index gives them. A unit's summary is made without (the index
+  /// closes global writes over the call graph itself).
+  explicit MemoryEffects(ProcessModel &M, bool UseIndex = true);
 
   /// The place an lvalue denotes, when it can be named.
   std::optional<MemLoc> locationOf(const clang::Expr *E) const;
@@ -116,6 +119,7 @@ private:
   bool keepInSummary(const MemLoc &L, const clang::FunctionDecl *FD) const;
 
   ProcessModel &M;
+  bool UseIndex;
   enum class Visit : uint8_t { InProgress, Done };
   struct Entry {
     Visit State;

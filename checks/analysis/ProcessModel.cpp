@@ -221,13 +221,13 @@ ProcessModel::ProcessModel(ASTContext &Ctx, std::shared_ptr<const Rules> R,
                            std::shared_ptr<const ProjectIndex> Index)
     : Ctx(Ctx), R(std::move(R)), Index(std::move(Index)) {}
 
-const std::string &ProcessModel::usr(const Decl *D) {
+llvm::StringRef ProcessModel::usr(const Decl *D) {
   D = D->getCanonicalDecl();
   auto [It, New] = Usrs.try_emplace(D);
   if (New) {
     llvm::SmallString<128> Buf;
     if (!index::generateUSRForDecl(D, Buf))
-      It->second = std::string(Buf);
+      It->second = UsrSaver.save(Buf.str());
   }
   return It->second;
 }
@@ -238,7 +238,7 @@ const VarDecl *ProcessModel::globalVar(llvm::StringRef Usr) {
     const SourceManager &SM = Ctx.getSourceManager();
     for (const VarDecl *VD : index().GlobalVars)
       if (!SM.isInSystemHeader(SM.getExpansionLoc(VD->getLocation())))
-        if (const std::string &U = usr(VD); !U.empty())
+        if (llvm::StringRef U = usr(VD); !U.empty())
           GlobalsByUsr->try_emplace(U, VD);
   }
   return GlobalsByUsr->lookup(Usr);
@@ -256,7 +256,7 @@ const FunctionFacts *ProcessModel::indexed(const FunctionDecl *FD, Aspect A) {
   if (!Index || !FD || !FD->isExternallyVisible() ||
       !projectDecl(FD, Ctx.getSourceManager()))
     return nullptr;
-  const std::string &U = usr(FD);
+  llvm::StringRef U = usr(FD);
   return U.empty() ? nullptr : Index->function(U, A);
 }
 
@@ -266,7 +266,7 @@ const FunctionFacts *ProcessModel::external(const FunctionDecl *Callee, Aspect A
   return indexed(Callee, A);
 }
 
-const IndexGlobal *ProcessModel::indexedGlobal(const ValueDecl *D) {
+const IndexGlobal *ProcessModel::indexedGlobal(const ValueDecl *D, Aspect A) {
   if (!Index || !D)
     return nullptr;
   if (const auto *VD = dyn_cast<VarDecl>(D)) {
@@ -277,8 +277,8 @@ const IndexGlobal *ProcessModel::indexedGlobal(const ValueDecl *D) {
   }
   if (!projectDecl(D, Ctx.getSourceManager()))
     return nullptr;
-  const std::string &U = usr(D);
-  return U.empty() ? nullptr : Index->global(U);
+  llvm::StringRef U = usr(D);
+  return U.empty() ? nullptr : Index->global(U, A);
 }
 
 SourcePoint ProcessModel::point(SourceLocation L) const {
@@ -419,9 +419,10 @@ std::optional<ForkRule> ProcessModel::forkRule(const CallExpr *CE) {
   return std::nullopt;
 }
 
-CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM) {
+CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM,
+                                    bool MayNotReturn) {
   const FunctionDecl *Callee = CE->getDirectCallee();
-  bool Discarded = isResultDiscarded(CE, PM);
+  bool Discarded = MayNotReturn && isResultDiscarded(CE, PM);
   if (!Callee)
     return Discarded ? CallEffect::MayNotReturn : CallEffect::Returns;
   std::string Name = ruleName(Callee);
@@ -441,11 +442,15 @@ CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM) {
       return CallEffect::MayNotReturn;
     return CallEffect::Returns;
   }
-  // No body here: the project index knows the functions of other files.
+  // No body here: the project index knows the functions of other files. One
+  // it does not know is a library's (declared by the project's headers,
+  // defined by none of its files), taken to return as the system's are.
   if (const FunctionFacts *F = external(Callee, Aspect::Ends))
     return F->Ends == FunctionFacts::Ending::Never      ? CallEffect::Ends
            : F->Ends == FunctionFacts::Ending::ExecOnly ? CallEffect::Exec
                                                         : CallEffect::Returns;
+  if (Index && projectDecl(Callee, Ctx.getSourceManager()))
+    return CallEffect::Returns;
   // Functions of the system's headers are known to return (those that do
   // not are declared noreturn); a project function defined in another file
   // may not.

@@ -21,6 +21,7 @@
 #include "clang/AST/ASTContext.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/StringSaver.h"
 #include <memory>
 #include <vector>
 
@@ -80,9 +81,10 @@ public:
   /// or without a body here (what its callers elsewhere know of it).
   const FunctionFacts *indexed(const clang::FunctionDecl *FD, Aspect A);
   /// What the project assigns to the global or the field \p D.
-  const IndexGlobal *indexedGlobal(const clang::ValueDecl *D);
-  /// The USR naming \p D in the index (cached); empty if none.
-  const std::string &usr(const clang::Decl *D);
+  const IndexGlobal *indexedGlobal(const clang::ValueDecl *D, Aspect A = Aspect::Global);
+  /// The USR naming \p D in the index (cached, kept as long as the model);
+  /// empty if none.
+  llvm::StringRef usr(const clang::Decl *D);
   /// The global variable of this translation unit with USR \p Usr, if it
   /// declares one.
   const clang::VarDecl *globalVar(llvm::StringRef Usr);
@@ -111,7 +113,10 @@ public:
   std::optional<ForkRule> forkRule(const clang::CallExpr *CE);
 
   /// What \p CE does to its path. \p PM is the parent map of the caller.
-  CallEffect callEffect(const clang::CallExpr *CE, const clang::ParentMap &PM);
+  /// Without \p MayNotReturn, a call that might not come back is taken to
+  /// return (for questions that only ask whether the path ends or execs).
+  CallEffect callEffect(const clang::CallExpr *CE, const clang::ParentMap &PM,
+                        bool MayNotReturn = true);
 
   /// The summary of \p FD (its definition), computed once.
   const FunctionSummary &summary(const clang::FunctionDecl *FD);
@@ -259,7 +264,9 @@ private:
   clang::ASTContext &Ctx;
   std::shared_ptr<const Rules> R;
   std::shared_ptr<const ProjectIndex> Index;
-  llvm::DenseMap<const clang::Decl *, std::string> Usrs;
+  llvm::DenseMap<const clang::Decl *, llvm::StringRef> Usrs;
+  llvm::BumpPtrAllocator UsrStorage;
+  llvm::StringSaver UsrSaver{UsrStorage};
   llvm::StringMap<clang::FileID> ExternalFiles;
   std::optional<llvm::StringMap<const clang::VarDecl *>> GlobalsByUsr;
   llvm::DenseMap<const clang::FunctionDecl *, std::optional<std::vector<unsigned>>> Callbacks;

@@ -1222,7 +1222,7 @@ const Stmt *trivialTailFrom(ProcessModel &M, const ParentMap &PM,
         if (UO->getOpcode() == UO_Minus)
           continue;
       if (const auto *CE = dyn_cast<CallExpr>(S))
-        if (M.callEffect(CE, PM) == CallEffect::Ends)
+        if (M.callEffect(CE, PM, /*MayNotReturn=*/false) == CallEffect::Ends)
           return Ret ? static_cast<const Stmt *>(Ret) : CE;
       return nullptr;
     }
@@ -1288,7 +1288,7 @@ void walkPaths(ProcessModel &M, const FunctionDecl *FD, const Stmt *After,
         break;
       }
       if (const auto *CE = dyn_cast<CallExpr>(S)) {
-        CallEffect Effect = M.callEffect(CE, *PM);
+        CallEffect Effect = M.callEffect(CE, *PM, /*MayNotReturn=*/false);
         if (Effect == CallEffect::Ends || (Effect == CallEffect::Exec && !PastExec)) {
           Follow = false;
           break;

@@ -5,6 +5,7 @@
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
 
 using namespace clang;
 
@@ -29,8 +30,20 @@ public:
 
 } // namespace
 
-SharedMemory::SharedMemory(ProcessModel &M, bool UseIndexForDecls)
-    : M(M), UseIndexForDecls(UseIndexForDecls) {}
+SharedMemory::SharedMemory(ProcessModel &M, bool Summary) : M(M), Summary(Summary) {}
+
+void SharedMemory::defer(llvm::StringRef Usr) {
+  if (Deps && !llvm::is_contained(*Deps, Usr))
+    Deps->push_back(Usr.str());
+}
+
+Provenance SharedMemory::ofPointerDeferring(const Expr *E, SharedOrigin *Source,
+                                            std::vector<std::string> &Out) {
+  Deps = &Out;
+  Provenance P = of(E, 0, Source);
+  Deps = nullptr;
+  return P;
+}
 
 std::optional<int64_t> SharedMemory::constantValue(const Expr *E) {
   if (E->isValueDependent())
@@ -78,8 +91,17 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, SharedOrigin *Source) {
   }
   if (M.rules().isPrivateAlloc(Name))
     return Provenance::Private;
-  // A function of another file: what the project index says it returns.
-  if (const FunctionFacts *F = M.external(Callee, Aspect::Returns)) {
+  // A function of another file: what the project index says it returns
+  // (a summary leaves that to the index).
+  if (Summary && !Callee->hasBody() && !Callee->getBuiltinID() &&
+      Callee->isExternallyVisible() && !M.usr(Callee).empty() &&
+      !M.context().getSourceManager().isInSystemHeader(
+          M.context().getSourceManager().getExpansionLoc(
+              Callee->getCanonicalDecl()->getLocation()))) {
+    defer(M.usr(Callee));
+    return Provenance::Deferred;
+  }
+  if (const FunctionFacts *F = M.external(Callee, returnsAspect())) {
     if (F->Returns == Provenance::Shared && Source)
       *Source = SharedOrigin{CE, F->ReturnsFrom, F->FileBacked};
     return F->Returns;
@@ -99,8 +121,24 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, SharedOrigin *Source) {
   return P;
 }
 
+Aspect SharedMemory::returnsAspect() const {
+  return Q == ProvenanceQuestion::IsShared    ? Aspect::ReturnsShared
+         : Q == ProvenanceQuestion::IsPrivate ? Aspect::ReturnsPrivate
+                                              : Aspect::Returns;
+}
+Aspect SharedMemory::paramsAspect() const {
+  return Q == ProvenanceQuestion::IsShared    ? Aspect::ParamsShared
+         : Q == ProvenanceQuestion::IsPrivate ? Aspect::ParamsPrivate
+                                              : Aspect::Params;
+}
+Aspect SharedMemory::globalAspect() const {
+  return Q == ProvenanceQuestion::IsShared    ? Aspect::GlobalShared
+         : Q == ProvenanceQuestion::IsPrivate ? Aspect::GlobalPrivate
+                                              : Aspect::Global;
+}
+
 Provenance SharedMemory::ofReturn(const FunctionDecl *Def, SharedOrigin *Source) {
-  return memoized(ReturnMemo, Def, Source, [&](SharedOrigin &From) {
+  return memoized(ReturnMemo[unsigned(Q)], Def, Source, [&](SharedOrigin &From) {
     ReturnCollector C;
     C.TraverseStmt(Def->getBody());
     std::optional<Provenance> P;
@@ -111,9 +149,14 @@ Provenance SharedMemory::ofReturn(const FunctionDecl *Def, SharedOrigin *Source)
   });
 }
 
-Provenance SharedMemory::ofDecl(const ValueDecl *D, SharedOrigin *Source) {
+Provenance SharedMemory::ofDecl(const ValueDecl *D, SharedOrigin *Source,
+                                ProvenanceQuestion Ask) {
+  return asking(Ask, [&] { return declOf(D, Source); });
+}
+
+Provenance SharedMemory::declOf(const ValueDecl *D, SharedOrigin *Source) {
   D = cast<ValueDecl>(D->getCanonicalDecl());
-  return memoized(DeclMemo, D, Source, [&](SharedOrigin &From) {
+  return memoized(DeclMemo[unsigned(Q)], D, Source, [&](SharedOrigin &From) {
     std::optional<Provenance> P;
     if (const auto *PVD = dyn_cast<ParmVarDecl>(D)) {
       // Through parameters when every call in the translation unit passes
@@ -130,11 +173,18 @@ Provenance SharedMemory::ofDecl(const ValueDecl *D, SharedOrigin *Source) {
           P = !P || *P == Arg ? Arg : Provenance::Unknown;
         }
       // A function other files call: what every call in the project passes.
-      if (FD && FD->isExternallyVisible() && UseIndexForDecls &&
+      if (FD && FD->isExternallyVisible() && !Summary &&
           !M.index().AddressTaken.lookup(FD))
-        if (const FunctionFacts *F = M.indexed(FD, Aspect::Params);
+        if (const FunctionFacts *F = M.indexed(FD, paramsAspect());
             F && Index < F->Params.size())
           P = F->Params[Index];
+    } else if (const auto *VD = dyn_cast<VarDecl>(D);
+               Summary && (isa<FieldDecl>(D) || (VD && VD->hasGlobalStorage() &&
+                                                 !VD->isStaticLocal())) &&
+               !M.usr(D).empty()) {
+      // A global or a field: what the whole project assigns to it.
+      defer(M.usr(D));
+      return Provenance::Deferred;
     } else if (!M.index().AddressTaken.lookup(D)) {
       auto AIt = M.index().Assigned.find(D);
       if (AIt != M.index().Assigned.end())
@@ -142,8 +192,8 @@ Provenance SharedMemory::ofDecl(const ValueDecl *D, SharedOrigin *Source) {
           if (!isNull(V, M.context()))
             P = combineProvenance(P, of(V, 0, &From));
       // What the other files of the project assign to it.
-      if (UseIndexForDecls)
-        if (const IndexGlobal *G = M.indexedGlobal(D)) {
+      if (!Summary)
+        if (const IndexGlobal *G = M.indexedGlobal(D, globalAspect())) {
           if (G->Escapes)
             return Provenance::Unknown;
           if (G->Value == Provenance::Shared && !From)
@@ -155,17 +205,22 @@ Provenance SharedMemory::ofDecl(const ValueDecl *D, SharedOrigin *Source) {
   });
 }
 
-Provenance SharedMemory::ofObject(const Expr *E, SharedOrigin *Source) {
+Provenance SharedMemory::ofObject(const Expr *E, SharedOrigin *Source,
+                                  ProvenanceQuestion Ask) {
+  return asking(Ask, [&] { return objectOf(E, Source); });
+}
+
+Provenance SharedMemory::objectOf(const Expr *E, SharedOrigin *Source) {
   E = E->IgnoreParenImpCasts();
   if (isa<DeclRefExpr>(E))
     return Provenance::Private; // a named object of this process
   if (const auto *ME = dyn_cast<MemberExpr>(E))
-    return ME->isArrow() ? of(ME->getBase(), 0, Source) : ofObject(ME->getBase(), Source);
+    return ME->isArrow() ? of(ME->getBase(), 0, Source) : objectOf(ME->getBase(), Source);
   if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
     const Expr *Base = AS->getBase()->IgnoreParens();
     if (const auto *Cast = dyn_cast<ImplicitCastExpr>(Base);
         Cast && Cast->getCastKind() == CK_ArrayToPointerDecay)
-      return ofObject(Cast->getSubExpr(), Source);
+      return objectOf(Cast->getSubExpr(), Source);
     return of(AS->getBase(), 0, Source);
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(E))
@@ -180,7 +235,7 @@ Provenance SharedMemory::of(const Expr *E, unsigned Depth, SharedOrigin *Source)
   E = E->IgnoreParens();
   if (const auto *Cast = dyn_cast<CastExpr>(E)) {
     if (Cast->getCastKind() == CK_ArrayToPointerDecay)
-      return ofObject(Cast->getSubExpr(), Source);
+      return objectOf(Cast->getSubExpr(), Source);
     return of(Cast->getSubExpr(), Depth + 1, Source);
   }
   if (const auto *CE = dyn_cast<CallExpr>(E))
@@ -211,21 +266,22 @@ Provenance SharedMemory::of(const Expr *E, unsigned Depth, SharedOrigin *Source)
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(E))
     if (UO->getOpcode() == UO_AddrOf)
-      return ofObject(UO->getSubExpr(), Source);
+      return objectOf(UO->getSubExpr(), Source);
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
       if (VD->getType()->isArrayType())
         return Provenance::Private;
-      return ofDecl(VD, Source);
+      return declOf(VD, Source);
     }
   if (const auto *ME = dyn_cast<MemberExpr>(E))
     if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-      return ofDecl(FD, Source);
+      return declOf(FD, Source);
   return Provenance::Unknown;
 }
 
-Provenance SharedMemory::ofPointer(const Expr *E, SharedOrigin *Source) {
-  return of(E, 0, Source);
+Provenance SharedMemory::ofPointer(const Expr *E, SharedOrigin *Source,
+                                   ProvenanceQuestion Ask) {
+  return asking(Ask, [&] { return of(E, 0, Source); });
 }
 
 bool SharedMemory::isFileBackedMapping(const SharedOrigin &Source) {

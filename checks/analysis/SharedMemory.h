@@ -35,27 +35,44 @@ struct SharedOrigin {
   explicit operator bool() const { return Call || Elsewhere.valid(); }
 };
 
+/// What a provenance question needs: the provenance itself, or only
+/// whether the memory is shared (shared anywhere makes it so), or only
+/// whether it is private. The answers read from the project index are
+/// recorded at that grain, so a change that cannot alter the answer (an
+/// allocator of another file found to return private memory, for a question
+/// about sharing) does not analyse the file again.
+enum class ProvenanceQuestion : uint8_t { Full, IsShared, IsPrivate };
+
 class SharedMemory {
 public:
-  /// \p UseIndexForDecls: globals, fields and parameters also get what other
-  /// files assign to them (the project index). The summary of a translation
-  /// unit is made without, so that it says only what this file does.
-  explicit SharedMemory(ProcessModel &M, bool UseIndexForDecls = true);
+  /// \p Summary: the instance a translation unit's summary is made with. It
+  /// says only what this file does: a value from another file (a project
+  /// function without a body here, a global, a field) is Deferred, and
+  /// named in the list deferred() returns, for the index to resolve.
+  explicit SharedMemory(ProcessModel &M, bool Summary = false);
+
+  /// In summary mode: where \p E points, and (appended to \p Deps) the
+  /// functions, globals and fields of other files its value comes from.
+  Provenance ofPointerDeferring(const clang::Expr *E, SharedOrigin *Source,
+                                std::vector<std::string> &Deps);
 
   /// Where the memory a pointer-valued \p E points to comes from.
-  Provenance ofPointer(const clang::Expr *E, SharedOrigin *Source = nullptr);
+  Provenance ofPointer(const clang::Expr *E, SharedOrigin *Source = nullptr,
+                       ProvenanceQuestion Q = ProvenanceQuestion::Full);
   /// Where the memory behind the pointer variable or field \p D comes from,
   /// over every value assigned to it in the translation unit (and, with the
   /// index, in the project). \p Source, if given, receives the allocation
   /// that makes it shared.
-  Provenance ofDecl(const clang::ValueDecl *D, SharedOrigin *Source = nullptr);
+  Provenance ofDecl(const clang::ValueDecl *D, SharedOrigin *Source = nullptr,
+                    ProvenanceQuestion Q = ProvenanceQuestion::Full);
   /// Where the memory a function of this translation unit returns comes from.
   Provenance ofReturn(const clang::FunctionDecl *FD, SharedOrigin *Source = nullptr);
 
   /// Where the object the lvalue \p E denotes lives (`p->count`, `shm[i]`,
   /// `*q`): a named variable is private; memory reached through a pointer is
   /// where that pointer points.
-  Provenance ofObject(const clang::Expr *E, SharedOrigin *Source = nullptr);
+  Provenance ofObject(const clang::Expr *E, SharedOrigin *Source = nullptr,
+                      ProvenanceQuestion Q = ProvenanceQuestion::Full);
 
   /// True when \p Source maps a file (mmap with MAP_SHARED but not
   /// MAP_ANONYMOUS): shared with the processes that map the same file, or
@@ -69,16 +86,37 @@ public:
 private:
   Provenance ofCall(const clang::CallExpr *CE, SharedOrigin *Source);
   Provenance of(const clang::Expr *E, unsigned Depth, SharedOrigin *Source);
+  Provenance objectOf(const clang::Expr *E, SharedOrigin *Source);
+  Provenance declOf(const clang::ValueDecl *D, SharedOrigin *Source);
+  /// The question being answered, and the aspect of the index's facts it
+  /// reads for a function's result, its parameters, a global.
+  ProvenanceQuestion Q = ProvenanceQuestion::Full;
+  Aspect returnsAspect() const;
+  Aspect paramsAspect() const;
+  Aspect globalAspect() const;
+  /// Runs \p F for question \p Ask (the memos are kept per question).
+  template <typename F> Provenance asking(ProvenanceQuestion Ask, F Fn) {
+    ProvenanceQuestion Saved = Q;
+    Q = Ask;
+    Provenance P = Fn();
+    Q = Saved;
+    return P;
+  }
 
   ProcessModel &M;
-  bool UseIndexForDecls;
-  /// A memoised answer and, when shared, the allocation behind it.
+  bool Summary;
+  /// In summary mode, during a question: the values it defers.
+  std::vector<std::string> *Deps = nullptr;
+  void defer(llvm::StringRef Usr);
+  /// A memoised answer, when shared the allocation behind it, and (summary
+  /// mode) the values it defers.
   struct Memo {
     Provenance P = Provenance::Unknown;
     SharedOrigin Source;
+    std::vector<std::string> Deps;
   };
-  llvm::DenseMap<const clang::ValueDecl *, Memo> DeclMemo;
-  llvm::DenseMap<const clang::FunctionDecl *, Memo> ReturnMemo;
+  llvm::DenseMap<const clang::ValueDecl *, Memo> DeclMemo[3];
+  llvm::DenseMap<const clang::FunctionDecl *, Memo> ReturnMemo[3];
 
   /// Answers from \p Memo, or computes once with \p Compute (which sets the
   /// allocation it found); during the computation (recursion) the answer is
@@ -89,12 +127,18 @@ private:
     auto [It, Inserted] = Memos.try_emplace(Key);
     if (Inserted) {
       SharedOrigin From;
+      std::vector<std::string> *Outer = Deps, Mine;
+      if (Outer)
+        Deps = &Mine;
       Provenance P = Compute(From);
-      Memos[Key] = Memo{P, From};
+      Deps = Outer;
+      Memos[Key] = Memo{P, From, std::move(Mine)};
     }
     const Memo &Result = Memos[Key];
     if (Source && Result.Source)
       *Source = Result.Source;
+    for (const std::string &D : Result.Deps)
+      defer(D);
     return Result.P;
   }
 };

@@ -288,7 +288,7 @@ void StdioBuffers::transfer(const CFGElement &E, State &S, const FunctionDecl *F
       S.write(stdoutKey(), CE);
   }
   if (const ParentMap *PM = M.parents(FD))
-    if (M.callEffect(CE, *PM) == CallEffect::Ends)
+    if (M.callEffect(CE, *PM, /*MayNotReturn=*/false) == CallEffect::Ends)
       S.Reached = false;
 }
 

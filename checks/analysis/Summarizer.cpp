@@ -5,9 +5,12 @@
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include <set>
+#include <tuple>
 
 using namespace clang;
 
@@ -17,6 +20,18 @@ namespace {
 
 thread_local TUSummary *Sink = nullptr;
 thread_local bool Summarised = false;
+
+/// The values of a function's return statements.
+class ReturnValues : public RecursiveASTVisitor<ReturnValues> {
+public:
+  std::vector<const Expr *> Values;
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    if (const Expr *V = RS->getRetValue())
+      Values.push_back(V);
+    return true;
+  }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+};
 
 /// What a caller knows at a call about the processes running it: a context
 /// of its own, and the functions of other files whose callers' context it
@@ -30,21 +45,21 @@ struct CallerContext {
 class Summarizer {
 public:
   explicit Summarizer(ProcessModel &M)
-      : M(M), SM(M.context().getSourceManager()), Local(M, /*UseIndexForDecls=*/false),
-        Threads(M, /*UseIndex=*/false) {}
+      : M(M), SM(M.context().getSourceManager()), Local(M, /*Summary=*/true),
+        Threads(M, /*UseIndex=*/false), Effects(M, /*UseIndex=*/false) {}
 
   TUSummary run() {
     TUSummary U;
     U.File = M.point(SM.getLocForStartOfFile(SM.getMainFileID())).File;
     for (const FunctionDecl *FD : M.index().Definitions)
       if (defines(FD))
-        if (const std::string &Usr = M.usr(FD); !Usr.empty())
+        if (std::string Usr = M.usr(FD).str(); !Usr.empty())
           U.Functions.try_emplace(Usr, facts(FD));
     calls(U);
     globals(U);
     for (const auto &[D, Taken] : M.index().AddressTaken)
       if (const auto *FD = dyn_cast<FunctionDecl>(D); Taken && FD && projectFunction(FD))
-        U.AddressTaken.push_back(M.usr(FD));
+        U.AddressTaken.push_back(M.usr(FD).str());
     llvm::sort(U.AddressTaken);
     U.AddressTaken.erase(std::unique(U.AddressTaken.begin(), U.AddressTaken.end()),
                          U.AddressTaken.end());
@@ -56,6 +71,7 @@ private:
   const SourceManager &SM;
   SharedMemory Local;
   ThreadStarts Threads;
+  MemoryEffects Effects;
   llvm::DenseMap<const FunctionDecl *, int> MayEnd; // -1: being computed
   llvm::DenseMap<const FunctionDecl *, std::optional<CallerContext>> Entry;
 
@@ -97,7 +113,7 @@ private:
               Seen.insert(Def).second)
             Bodies.push_back(Def);
         } else if (External && projectFunction(Callee)) {
-          External->push_back(M.usr(Callee));
+          External->push_back(M.usr(Callee).str());
         }
       }
     if (External) {
@@ -189,7 +205,6 @@ private:
   FunctionFacts facts(const FunctionDecl *FD) {
     FunctionFacts F;
     F.Name = FD->getQualifiedNameAsString();
-    F.Def = M.point(FD->getLocation());
     const Rules &R = M.rules();
 
     // Fork wrappers and spawn helpers.
@@ -217,14 +232,19 @@ private:
           F.ExitAt = point(Exit);
         }
     }
-    // The memory it returns.
+    // The memory it returns: this file's sources, and the functions of
+    // other files whose result it returns (the index joins theirs).
     if (FD->getReturnType()->isPointerType()) {
-      SharedOrigin Origin;
-      F.Returns = Local.ofReturn(FD, &Origin);
-      if (F.Returns == Provenance::Shared) {
-        F.ReturnsFrom = Origin.Elsewhere.valid() ? Origin.Elsewhere : point(Origin.Call);
-        F.FileBacked = Local.isFileBackedMapping(Origin);
-      }
+      ReturnValues C;
+      C.TraverseStmt(FD->getBody());
+      Values V;
+      for (const Expr *E : C.Values)
+        valuesOf(E, V);
+      F.Returns = V.Local.value_or(Provenance::Unknown);
+      F.ReturnsOnlyOf = !V.Local && !V.Of.empty();
+      F.ReturnsOf = std::move(V.Of);
+      F.ReturnsFrom = V.Source;
+      F.FileBacked = V.FileBacked;
     }
 
     llvm::SmallVector<const FunctionDecl *, 8> Bodies;
@@ -282,7 +302,7 @@ private:
         F.AttrEffects.push_back({I, int(E)});
     }
     // What it writes and reads outside its locals.
-    const MemorySummary &MS = M.memoryEffects().summary(FD);
+    const MemorySummary &MS = Effects.summary(FD);
     for (const MemWrite &W : MS.Writes)
       addPlaces(F.Writes, W.Loc, FD, W.At, W.Elsewhere);
     for (const MemLoc &L : MS.Reads)
@@ -338,7 +358,7 @@ private:
       C.Local = ProcessContextFact::Several;
       C.From = Via ? point(Via) : M.point(FD->getLocation());
     } else if (projectFunction(FD)) {
-      C.Inherit.push_back(M.usr(FD)); // its callers, here and elsewhere
+      C.Inherit.push_back(M.usr(FD).str()); // its callers, here and elsewhere
     } else if (M.index().AddressTaken.lookup(FD) || Depth > 4 || M.callSites(FD).empty()) {
       C.Local = ProcessContextFact::Unknown;
     } else {
@@ -361,7 +381,39 @@ private:
     return C;
   }
 
+  /// Where pointer values come from: this file's sources, joined, and the
+  /// functions of other files whose results they are.
+  struct Values {
+    std::optional<Provenance> Local;
+    std::vector<std::string> Of;
+    SourcePoint Source;
+    bool FileBacked = false;
+  };
+  /// A call of a project function of another file, under casts.
+  const FunctionDecl *externalCall(const Expr *E) {
+    const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
+    const FunctionDecl *Callee = CE ? CE->getDirectCallee() : nullptr;
+    return Callee && !Callee->hasBody() && projectFunction(Callee) ? Callee : nullptr;
+  }
+  void valuesOf(const Expr *E, Values &V) {
+    if (E->IgnoreParenCasts()->isNullPointerConstant(M.context(),
+                                                     Expr::NPC_ValueDependentIsNotNull))
+      return;
+    SharedOrigin Origin;
+    Provenance P = Local.ofPointerDeferring(E, &Origin, V.Of);
+    if (P == Provenance::Deferred)
+      return;
+    bool WasShared = V.Local == Provenance::Shared;
+    V.Local = combineProvenance(V.Local, P);
+    if (!WasShared && V.Local == Provenance::Shared) {
+      V.Source = Origin.Elsewhere.valid() ? Origin.Elsewhere : point(Origin.Call);
+      V.FileBacked = Local.isFileBackedMapping(Origin);
+    }
+  }
+
   std::string argument(const Expr *A, const FunctionDecl *Caller) {
+    if (const FunctionDecl *Callee = externalCall(A); Callee && A->getType()->isPointerType())
+      return "r:" + M.usr(Callee).str();
     const Expr *E = A->IgnoreParenImpCasts();
     if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
       if (const auto *DRE = dyn_cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParenImpCasts()))
@@ -369,7 +421,7 @@ private:
           E = DRE;
     if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
       if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl()))
-        return projectFunction(Fn) ? "f:" + M.usr(Fn) : "u";
+        return projectFunction(Fn) ? "f:" + M.usr(Fn).str() : "u";
       if (const auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl());
           P && Caller && P->getDeclContext() == Caller && projectFunction(Caller) &&
           A->getType()->isPointerType())
@@ -377,29 +429,29 @@ private:
     }
     if (!A->getType()->isPointerType())
       return "u";
-    switch (Local.ofPointer(A)) {
-    case Provenance::Shared:
-      return "s";
-    case Provenance::Private:
-      return "p";
-    case Provenance::Unknown:
-      return "u";
-    }
-    return "u";
+    Values V;
+    valuesOf(A, V);
+    if (V.Local == Provenance::Shared)
+      return "s"; // shared anywhere
+    if (!V.Of.empty())
+      return !V.Local && V.Of.size() == 1 ? "r:" + V.Of.front() : "u";
+    return V.Local == Provenance::Private ? "p" : "u";
   }
 
   void calls(TUSummary &U) {
+    std::set<std::tuple<std::string, std::string, int, SourcePoint, SourcePoint, SourcePoint,
+                        std::vector<std::string>, std::vector<std::string>>>
+        Seen;
     for (const auto &[Callee, Sites] : M.index().Calls) {
       if (!projectFunction(Callee))
         continue;
-      const std::string &Usr = M.usr(Callee);
+      std::string Usr = M.usr(Callee).str();
       for (const ProcessModel::CallSite &Site : Sites) {
         const CallExpr *CE = Site.Call;
         if (SM.isInSystemHeader(SM.getExpansionLoc(CE->getBeginLoc())))
           continue;
         IndexCall C;
         C.Callee = Usr;
-        C.At = point(CE);
         if (Site.Caller) {
           CallerContext Ctx = contextAt(Site.Caller, CE, 0);
           C.Context = Ctx.Local;
@@ -412,7 +464,7 @@ private:
                                                              /*CallersElsewhere=*/false))
             C.Threads = point(T.At);
           if (projectFunction(Site.Caller))
-            C.Caller = M.usr(Site.Caller);
+            C.Caller = M.usr(Site.Caller).str();
         } else {
           C.Context = ProcessContextFact::Single; // a global's initialiser
         }
@@ -420,35 +472,48 @@ private:
           C.Args.push_back(argument(A, Site.Caller));
         while (!C.Args.empty() && C.Args.back() == "u")
           C.Args.pop_back();
-        U.Calls.push_back(std::move(C));
+        if (C.Context == ProcessContextFact::Several && !C.ContextFrom.valid())
+          C.ContextFrom = point(CE);
+        if (llvm::any_of(C.Args, [](const std::string &A) {
+              return llvm::StringRef(A).starts_with("f:");
+            }))
+          C.At = point(CE);
+        // Calls that tell the same are kept once.
+        auto Key = std::make_tuple(C.Callee, C.Caller, int(C.Context), C.ContextFrom,
+                                   C.Threads, C.At, C.Inherit, C.Args);
+        if (Seen.insert(std::move(Key)).second)
+          U.Calls.push_back(std::move(C));
       }
     }
   }
 
   void globals(TUSummary &U) {
-    for (const auto &[D, Values] : M.index().Assigned) {
+    for (const auto &[D, Values_] : M.index().Assigned) {
       if (!D->getType()->isPointerType())
         continue;
       if (const auto *VD = dyn_cast<VarDecl>(D)) {
-        if (!VD->hasGlobalStorage() || VD->isStaticLocal() || !VD->isExternallyVisible())
+        if (!VD->hasGlobalStorage() || VD->isStaticLocal())
           continue;
       } else if (!isa<FieldDecl>(D)) {
         continue;
       }
       if (SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
         continue;
-      const std::string &Usr = M.usr(D);
+      std::string Usr = M.usr(D).str();
       if (Usr.empty())
         continue;
       IndexGlobal G;
       G.Name = D->getQualifiedNameAsString();
-      SharedOrigin Origin;
-      G.Value = Local.ofDecl(D, &Origin);
-      if (G.Value == Provenance::Shared) {
-        G.Source = Origin.Elsewhere.valid() ? Origin.Elsewhere : point(Origin.Call);
-        G.FileBacked = Local.isFileBackedMapping(Origin);
-      }
       G.Escapes = M.index().AddressTaken.lookup(D);
+      Values V;
+      if (!G.Escapes)
+        for (const Expr *Value : Values_)
+          valuesOf(Value, V);
+      G.Value = V.Local.value_or(Provenance::Unknown);
+      G.OnlyOf = !V.Local && !V.Of.empty();
+      G.ValueOf = std::move(V.Of);
+      G.Source = V.Source;
+      G.FileBacked = V.FileBacked;
       U.Globals[Usr] = std::move(G);
     }
   }
