@@ -85,7 +85,7 @@ const Stmt *parentReadAfterWait(ProcessModel &M, const ForkRegions &F,
     if (Roles & RoleChild)
       return true; // shared with an escaped child: not the parent's own view
     const ParentEffects &PE = Effects.of(S);
-    if (llvm::any_of(PE.Reads, [&](const MemLoc &R) { return R.overlaps(Loc); })) {
+    if (llvm::any_of(PE.Reads, [&](const MemLoc &R) { return R.readSees(Loc); })) {
       Found = S;
       return false;
     }

@@ -114,7 +114,9 @@ void MissingChildGuardCheck::reportSite(const ForkRegions &F, ASTContext &Ctx) {
         << Name;
   };
 
-  if (F.Site.ResultDiscarded) {
+  // (A spawn helper comes back only in the parent: its result is only the
+  // parent's to keep.)
+  if (F.Site.ResultDiscarded && !F.Site.ChildElsewhere) {
     diag(Call->getBeginLoc(),
          "result of '%0' is discarded, so parent and child both run the code "
          "that follows%select{|, and in this loop every child forks again}1; "

@@ -447,6 +447,12 @@ void LockObjects::index() {
 }
 
 void LockObjects::indexExternal(const FunctionDecl *Callee) {
+  // Only a function given a pointer to a lock can initialise, take or
+  // release one (and only then is the index asked).
+  if (Callee->hasBody() || llvm::none_of(Callee->parameters(), [&](const ParmVarDecl *P) {
+        return P->getType()->isPointerType() && lockType(P->getType()->getPointeeType());
+      }))
+    return;
   llvm::ArrayRef<ProcessModel::CallSite> Sites = M.callSites(Callee);
   // The lock is the object a pointer parameter points to.
   auto LockArg = [&](const IndexPlace &P, const CallExpr *CE) -> const Expr * {

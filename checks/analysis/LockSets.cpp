@@ -78,7 +78,7 @@ struct LockSets::FunctionLocks {
   enum : uint8_t { Unknown, Yes, No } EntryHeld = Unknown;
 };
 
-LockSets::LockSets(ProcessModel &M) : M(M) {}
+LockSets::LockSets(ProcessModel &M, bool UseIndex) : M(M), UseIndex(UseIndex) {}
 LockSets::~LockSets() = default;
 
 namespace {
@@ -256,7 +256,7 @@ private:
       return;
     }
     // A function of another file: its net effect, as the index has it.
-    if (const FunctionFacts *F = M.external(Callee, Aspect::Locks)) {
+    if (const FunctionFacts *F = LS.usesIndex() ? M.external(Callee, Aspect::Locks) : nullptr) {
       for (const IndexPlace &P : F->Releases)
         if (auto Mapped = ME.mapIntoCaller(P, CE, Callee, /*Opaque=*/true))
           release(S, *Mapped);

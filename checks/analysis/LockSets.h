@@ -33,7 +33,10 @@ using LockSet = std::vector<MemLoc>;
 
 class LockSets {
 public:
-  explicit LockSets(ProcessModel &M);
+  /// \p UseIndex: calls of functions of other files take and release what
+  /// the project index says. A unit's summary is made without: the lock
+  /// functions it exports are followed one file deep.
+  explicit LockSets(ProcessModel &M, bool UseIndex = true);
   ~LockSets();
 
   /// The locks certainly held when \p S (a statement of \p FD's CFG) runs;
@@ -65,7 +68,11 @@ private:
                                                                  bool EntryHeld);
 
   ProcessModel &M;
+  bool UseIndex;
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FunctionLocks>> Functions;
+
+public:
+  bool usesIndex() const { return UseIndex; }
 };
 
 } // namespace procshare

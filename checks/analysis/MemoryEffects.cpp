@@ -35,6 +35,15 @@ std::vector<std::string> segments(const std::string &Path) {
   return Out;
 }
 
+/// An array decaying to a pointer, under implicit casts (`buf` in `puts(buf)`).
+bool decaysArray(const Expr *E) {
+  for (E = E->IgnoreParens(); const auto *Cast = dyn_cast<ImplicitCastExpr>(E);
+       E = Cast->getSubExpr()->IgnoreParens())
+    if (Cast->getCastKind() == CK_ArrayToPointerDecay)
+      return true;
+  return false;
+}
+
 bool isStdRecordMethod(const CXXMethodDecl *MD) {
   const CXXRecordDecl *RD = MD->getParent();
   return RD && RD->isInStdNamespace();
@@ -311,12 +320,21 @@ void MemoryEffects::directReads(const Stmt *S, const ParentMap &PM,
     return;
   }
   if (const auto *CE = dyn_cast<CallExpr>(S)) {
-    // Objects passed by reference to a function whose body is not here.
-    if (calleeWithBody(CE))
+    // Objects passed by reference to a function whose body is not here (nor
+    // summarised by the project index), and what pointers passed to it point
+    // to (`puts(report)` reads *report), except the destination of a
+    // write-through call (memcpy's first argument).
+    if (summarisedCallee(CE))
       return;
-    for (const Expr *Arg : CE->arguments())
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    int Through = Callee ? M.rules().writeThroughArg(ProcessModel::ruleName(Callee)) : -1;
+    for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
+      const Expr *Arg = CE->getArg(I);
       if (Arg->isGLValue() && Arg->getType()->isRecordType())
         Add(locationOf(Arg));
+      else if (int(I) != Through && Arg->getType()->isPointerType() && !decaysArray(Arg))
+        Add(pointeeOf(Arg)); // (a decayed array is read by its cast, above)
+    }
   }
 }
 

@@ -46,6 +46,14 @@ struct MemLoc {
   bool covers(const MemLoc &O) const;
   /// Either contains the other.
   bool overlaps(const MemLoc &O) const { return covers(O) || O.covers(*this); }
+  /// Reading this place reads \p O (or part of it): \p O is within it, not
+  /// behind a pointer it holds (reading `p` does not read `p->n`), or it is
+  /// within \p O.
+  bool readSees(const MemLoc &O) const {
+    if (O.covers(*this))
+      return true;
+    return covers(O) && (O.Path.size() == Path.size() || O.Path[Path.size()] != '*');
+  }
   bool operator==(const MemLoc &O) const { return Var == O.Var && Path == O.Path; }
   /// "results", "stats.count", "p->hits", "*out", "handled" (a member).
   std::string display() const;

@@ -702,7 +702,7 @@ std::vector<unsigned> ProcessModel::childCallbacks(const FunctionDecl *FD) {
     // A function parameter called in code only a child runs, which never
     // comes back to the caller (the helper's child ends).
     for (const ForkRegions &F : forks(FD)) {
-      if (F.Site.ChildElsewhere || F.Site.Rule.Vfork || F.ReturnsPidToCaller ||
+      if (F.Site.ChildElsewhere || F.Site.Rule.Vfork ||
           (F.Escape && F.Escape->K == ChildEscape::ReturnsToCaller))
         continue;
       for (const auto &[S, Roles] : F.Roles)
@@ -853,6 +853,11 @@ const FunctionSummary &ProcessModel::summary(const FunctionDecl *FD) {
           S.ForkWrapper = true;
           S.WrapperRule = F.Site.Rule; // the caller sees the same convention
         }
+    // A child that runs a callback it was handed (nginx's ngx_spawn_process
+    // runs the worker loop through a pointer) may never come back, whatever
+    // the code after the call returns: a spawn helper, not a fork wrapper.
+    if (S.ForkWrapper && !childCallbacks(FD).empty())
+      S.ForkWrapper = false;
   }
   I.Summary = S;
   I.SummaryState = FunctionInfo::Done;

@@ -8,6 +8,7 @@
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/BitVector.h"
 #include <array>
+#include <set>
 #include <deque>
 #include <limits>
 
@@ -293,6 +294,7 @@ struct ReturnEvent {
   const CallExpr *Exec = nullptr;
   bool ReturnsForkValue = false;
   bool StoresPid = false;
+  std::optional<int64_t> Constant; // the value returned, when a constant
 };
 
 struct Candidate {
@@ -461,7 +463,15 @@ public:
       // never comes back.
       AllChildReturnsPid &= Ev.Ret && Ev.ReturnsForkValue && !Ev.Hidden;
       R.StoresPidForCaller |= Ev.StoresPid;
-      if (Ev.ChildOnly && ParentReturns) {
+      // A child that returns a constant the parent never returns is told
+      // apart by its caller (redis's ldbStartSession returns 1 in the child
+      // and 0 in the parent; nginx's ngx_daemon 0 or -1 in the child and the
+      // pid, always positive, in the parent): the caller decides what the
+      // child runs.
+      bool Distinguished = Ev.Constant && !ParentReturnsOther &&
+                           !ParentConstants.count(*Ev.Constant) &&
+                           !(ParentReturnsPid && *Ev.Constant > 0);
+      if (Ev.ChildOnly && ParentReturns && !Distinguished) {
         Candidate Cand;
         Cand.E.K = ChildEscape::ReturnsToCaller;
         Cand.E.ChildStmt = Ev.Ret ? static_cast<const Stmt *>(Ev.Ret) : Ev.Last;
@@ -510,6 +520,10 @@ private:
   ForkRegions *Recording = nullptr;
   std::vector<ReturnEvent> Returns;
   bool ParentReturnsDistinct = true;
+  /// The constants the parent (or the failure path) returns, and whether
+  /// it also returns something else.
+  std::set<int64_t> ParentConstants;
+  bool ParentReturnsPid = false, ParentReturnsOther = false;
   const CFGBlock *CurrentBlock = nullptr;
   const CFGBlock *ForkBlock = nullptr;
   std::vector<State> OutStates; // per block, filled by the recording pass
@@ -906,6 +920,15 @@ private:
                    Res.Val.getInt() != 0));
       ParentReturnsDistinct &= Distinct;
     }
+    if (Roles & RoleParent) {
+      Expr::EvalResult Res;
+      if (Val && isForkValue(Val, S))
+        ParentReturnsPid = true;
+      else if (Val && !Val->isValueDependent() && Val->EvaluateAsInt(Res, Ctx))
+        ParentConstants.insert(Res.Val.getInt().getExtValue());
+      else
+        ParentReturnsOther = true;
+    }
     Combos Child = keepRoles(S.C, RoleChild);
     if (!Child)
       return;
@@ -923,6 +946,8 @@ private:
                  Res.Val.getInt() == 0));
     for (const Holder &H : S.Holders)
       Ev.StoresPid |= H.K == Holder::Pid && H.NonLocal;
+    if (Val && !Val->isValueDependent() && Val->EvaluateAsInt(Res, Ctx))
+      Ev.Constant = Res.Val.getInt().getExtValue();
     Returns.push_back(Ev);
   }
 

@@ -127,7 +127,7 @@ bool isManipulator(const Expr *E, llvm::StringRef Name) {
 }
 } // namespace
 
-StdioBuffers::StdioBuffers(ProcessModel &M) : M(M) {}
+StdioBuffers::StdioBuffers(ProcessModel &M, bool UseIndex) : M(M), UseIndex(UseIndex) {}
 StdioBuffers::~StdioBuffers() = default;
 
 StreamKey StdioBuffers::stdoutKey() { return &StdoutTag; }
@@ -280,7 +280,7 @@ void StdioBuffers::transfer(const CFGElement &E, State &S, const FunctionDecl *F
       for (const PendingWrite &W : C.Exit.Pending)
         S.write(W.Stream, W.Write);
     }
-  } else if (const FunctionFacts *F = M.external(Callee, Aspect::Stdio)) {
+  } else if (const FunctionFacts *F = UseIndex ? M.external(Callee, Aspect::Stdio) : nullptr) {
     // A function of another file: its effect on stdout, as the index has it.
     if (F->FlushesAll)
       S.flushAll();
@@ -386,7 +386,7 @@ bool StdioBuffers::mayFlush(const FunctionDecl *FD) {
       Found = true;
       break;
     }
-    if (const FunctionFacts *F = M.external(Callee, Aspect::Stdio);
+    if (const FunctionFacts *F = UseIndex ? M.external(Callee, Aspect::Stdio) : nullptr;
         F && (F->MayFlush || F->FlushesAll)) {
       Found = true;
       break;

@@ -40,7 +40,11 @@ struct PendingWrite {
 
 class StdioBuffers {
 public:
-  explicit StdioBuffers(ProcessModel &M);
+  /// \p UseIndex: calls of functions of other files write and flush what
+  /// the project index says. A unit's summary is made without (one file
+  /// deep; whether a function may flush is closed over the call graph by the
+  /// index itself).
+  explicit StdioBuffers(ProcessModel &M, bool UseIndex = true);
   ~StdioBuffers();
 
   static StreamKey stdoutKey();
@@ -85,6 +89,7 @@ private:
   void findManaged();
 
   ProcessModel &M;
+  bool UseIndex;
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FunctionResult>> Results;
   llvm::DenseMap<const clang::FunctionDecl *, std::vector<PendingWrite>> AtEntry;
   llvm::DenseMap<const clang::FunctionDecl *, int> Flushes; // -1 computing, 0, 1

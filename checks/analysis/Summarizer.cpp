@@ -3,6 +3,7 @@
 #include "checks/analysis/Summarizer.h"
 #include "checks/analysis/ProcessModel.h"
 
+#include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -46,7 +47,8 @@ class Summarizer {
 public:
   explicit Summarizer(ProcessModel &M)
       : M(M), SM(M.context().getSourceManager()), Local(M, /*Summary=*/true),
-        Threads(M, /*UseIndex=*/false), Effects(M, /*UseIndex=*/false) {}
+        Threads(M, /*UseIndex=*/false), Effects(M, /*UseIndex=*/false),
+        Locks(M, /*UseIndex=*/false), Stdio(M, /*UseIndex=*/false) {}
 
   TUSummary run() {
     TUSummary U;
@@ -72,6 +74,8 @@ private:
   SharedMemory Local;
   ThreadStarts Threads;
   MemoryEffects Effects;
+  LockSets Locks;
+  StdioBuffers Stdio;
   llvm::DenseMap<const FunctionDecl *, int> MayEnd; // -1: being computed
   llvm::DenseMap<const FunctionDecl *, std::optional<CallerContext>> Entry;
 
@@ -249,22 +253,23 @@ private:
 
     llvm::SmallVector<const FunctionDecl *, 8> Bodies;
     reach(FD, Bodies, &F.Callees);
-    bool Locks = false, Stdio = false, Waits = false;
+    bool TakesLocks = false, WritesStdio = false, Waits = false;
     for (const FunctionDecl *B : Bodies)
       for (const CallExpr *CE : M.callsIn(B)) {
         const FunctionDecl *Callee = CE->getDirectCallee();
         if (!Callee)
           continue;
         std::string Name = ProcessModel::ruleName(Callee);
-        Locks |= R.lock(Name) || Name == "fcntl" || M.external(Callee, Aspect::Locks);
+        TakesLocks |= R.lock(Name) || Name == "fcntl" ||
+                      Callee->hasAttr<AcquireCapabilityAttr>() ||
+                      Callee->hasAttr<ReleaseCapabilityAttr>();
         Waits |= R.isWait(Name);
-        Stdio |= M.stdioBuffers().effectOf(CE).K != StdioBuffers::Effect::None ||
-                 M.external(Callee, Aspect::Stdio);
+        WritesStdio |= Stdio.effectOf(CE).K != StdioBuffers::Effect::None;
       }
     F.Waits = Waits;
     // Locks it leaves held or releases.
-    if (Locks) {
-      const LockSets::Effect &E = M.lockSets().effect(FD);
+    if (TakesLocks) {
+      const LockSets::Effect &E = Locks.effect(FD);
       for (const MemLoc &L : E.Acquired)
         addPlaces(F.Acquires, L, FD, nullptr, {});
       for (const MemLoc &L : E.Released)
@@ -308,11 +313,11 @@ private:
     for (const MemLoc &L : MS.Reads)
       addPlaces(F.Reads, L, FD, nullptr, {});
     // Stdio buffers.
-    if (Stdio) {
-      StdioBuffers::ReturnEffect E = M.stdioBuffers().returnEffect(FD);
+    if (WritesStdio) {
+      StdioBuffers::ReturnEffect E = Stdio.returnEffect(FD);
       F.PendingStdout = point(E.PendingStdout);
       F.FlushesAll = E.FlushesAll;
-      F.MayFlush = M.stdioBuffers().mayFlush(FD);
+      F.MayFlush = Stdio.mayFlush(FD);
     }
     // Threads it starts (this file's code; the index adds the callees').
     F.StartsThread = point(Threads.startedIn(FD));

@@ -349,3 +349,22 @@ int run_pager(char **argv) {
   waitpid(pid, NULL, 0);
   return tty.lflag;
 }
+
+// The child changes one field through a pointer; the parent waits and then
+// reads another field through the same pointer. Reading the pointer is no
+// read of what the child wrote behind it (lighttpd's graceful restart).
+struct server_state {
+  int sockets_disabled;
+  int max_workers;
+};
+int background_restart(struct server_state *srv) {
+  pid_t p = fork();
+  if (p < 0)
+    return -1;
+  if (p == 0) {
+    srv->sockets_disabled = 3;
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  return srv->max_workers;
+}

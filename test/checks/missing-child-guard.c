@@ -431,3 +431,47 @@ static void start_worker(void) {
     _exit(0);
   waitpid(p, NULL, 0);
 }
+
+// A child that returns a value its parent never returns leaves the decision
+// to its caller, which can tell them apart: 1 in the child, 0 in the parent
+// (the failure path's 0 is the caller's error case); or 0 and -1 in the
+// child and the pid, always positive, in the parent (a daemon helper).
+static void log_start(pid_t p) { counter += p; }
+int start_debug_session(void) {
+  pid_t p = fork();
+  if (p < 0)
+    return 0;
+  if (p == 0) {
+    log_start(0);
+    return 1;
+  }
+  log_start(p);
+  return 0;
+}
+int daemon_helper(void) {
+  pid_t p = fork();
+  switch (p) {
+  case -1:
+    return -1;
+  case 0:
+    break;
+  default:
+    return p;
+  }
+  if (setsid() == -1)
+    return -1;
+  return 0;
+}
+// The same value in both: the caller cannot tell them apart.
+int start_session_ambiguous(void) {
+  pid_t p = fork();
+  if (p < 0)
+    return -1;
+  if (p == 0) {
+    log_start(0);
+    return 0;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' returns from 'start_session_ambiguous' and runs its caller's code
+  }
+  log_start(p);
+  return 0;
+}

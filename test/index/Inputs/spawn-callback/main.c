@@ -5,6 +5,7 @@
 
 pid_t spawn_worker(void (*fn)(void *), void *arg);
 void run_now(void (*fn)(void *), void *arg);
+pid_t spawn_process(void (*proc)(void *), void *data);
 
 static int result;
 static int local_result;
@@ -17,6 +18,14 @@ static void child_main(void *arg) {
 static void child_exit(void *arg) {
   (void)arg;
   exit(3);
+}
+
+static volatile int stopping;
+static void worker_loop(void *arg) {
+  (void)arg;
+  for (;;)
+    if (stopping)
+      exit(0);
 }
 
 static void in_this_process(void *arg) {
@@ -37,5 +46,9 @@ int main(void) {
 
   run_now(in_this_process, NULL);
   printf("%d\n", local_result);
+  fflush(NULL);
+
+  // Only the parent comes back: the result is the parent's to keep or not.
+  spawn_process(worker_loop, NULL);
   return 0;
 }
