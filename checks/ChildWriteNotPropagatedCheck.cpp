@@ -95,30 +95,6 @@ const Stmt *parentReadAfterWait(ProcessModel &M, const ForkRegions &F,
   return Found;
 }
 
-/// The globals a branch condition of \p FD reads.
-void conditionGlobals(const CFG &G, const MemoryEffects &ME,
-                      llvm::DenseSet<const VarDecl *> &Out,
-                      llvm::function_ref<bool(const Stmt *)> Keep) {
-  class Reads : public RecursiveASTVisitor<Reads> {
-  public:
-    Reads(const MemoryEffects &ME, llvm::DenseSet<const VarDecl *> &Out) : ME(ME), Out(Out) {}
-    bool VisitImplicitCastExpr(ImplicitCastExpr *Cast) {
-      if (Cast->getCastKind() == CK_LValueToRValue)
-        if (auto L = ME.locationOf(Cast->getSubExpr());
-            L && L->Var && L->Path.empty() && L->Var->hasGlobalStorage())
-          Out.insert(L->Var);
-      return true;
-    }
-
-  private:
-    const MemoryEffects &ME;
-    llvm::DenseSet<const VarDecl *> &Out;
-  } R(ME, Out);
-  for (const CFGBlock *B : G)
-    if (const Expr *Cond = branchCondition(*B); Cond && Keep(Cond))
-      R.TraverseStmt(const_cast<Expr *>(Cond));
-}
-
 } // namespace
 
 void ChildWriteNotPropagatedCheck::checkForkSite(const ForkRegions &F, ASTContext &Ctx) {
@@ -201,20 +177,32 @@ void ChildWriteNotPropagatedCheck::checkForkSite(const ForkRegions &F, ASTContex
       return false;
     if (!ChildFlags) {
       ChildFlags.emplace();
-      conditionGlobals(*G, ME, *ChildFlags,
-                       [&](const Stmt *Cond) { return F.rolesOf(Cond) == RoleChild; });
-      llvm::SmallVector<const FunctionDecl *, 8> Work(ChildCallees.begin(), ChildCallees.end());
-      llvm::SmallPtrSet<const FunctionDecl *, 16> Seen(ChildCallees.begin(), ChildCallees.end());
-      while (!Work.empty() && Seen.size() < 64) {
-        const FunctionDecl *Callee = Work.pop_back_val();
+      ME.conditionGlobals(*G, *ChildFlags,
+                          [&](const Stmt *Cond) { return F.rolesOf(Cond) == RoleChild; });
+      // Breadth first, nearest callees first, up to a bound.
+      std::vector<const FunctionDecl *> Work(ChildCallees.begin(), ChildCallees.end());
+      if (F.Site.ChildEntry)
+        Work.push_back(F.Site.ChildEntry); // a spawn helper's child runs it
+      llvm::sort(Work, [&](const FunctionDecl *A, const FunctionDecl *B) {
+        return SrcMgr.isBeforeInTranslationUnit(A->getLocation(), B->getLocation());
+      });
+      llvm::SmallPtrSet<const FunctionDecl *, 16> Seen(Work.begin(), Work.end());
+      for (size_t Next = 0; Next < Work.size() && Next < 256; ++Next) {
+        const FunctionDecl *Callee = Work[Next];
         if (SrcMgr.isInSystemHeader(Callee->getLocation()))
           continue;
         if (const CFG *CG = M.cfg(Callee))
-          conditionGlobals(*CG, ME, *ChildFlags, [](const Stmt *) { return true; });
+          ME.conditionGlobals(*CG, *ChildFlags, [](const Stmt *) { return true; });
+        // A function of another file: the globals it tests (its lazily made
+        // state, `if (fio_ts) return;`), as the index has them.
+        if (const FunctionFacts *Facts = M.external(Callee, Aspect::Memory))
+          for (const IndexPlace &P : Facts->Tests)
+            if (const VarDecl *V = M.globalVar(P.Global))
+              ChildFlags->insert(V->getCanonicalDecl());
         for (const CallExpr *CE : M.callsIn(Callee))
-          if (const FunctionDecl *Next = MemoryEffects::calleeWithBody(CE))
-            if (Seen.insert(Next).second)
-              Work.push_back(Next);
+          if (const FunctionDecl *Called = ME.summarisedCallee(CE))
+            if (Seen.insert(Called).second)
+              Work.push_back(Called);
       }
     }
     return ChildFlags->count(L.Var) > 0;

@@ -205,8 +205,13 @@ void NonShareableInSharedMemoryCheck::checkPointerStores(const FunctionDecl *FD,
     // Stored before any fork, the pointer is inherited together with a copy
     // of what it points to (fio fills its shared job table with strdup'd
     // names before it forks the jobs). Only a store made while other
-    // processes already exist points where they have nothing.
-    if (M.processContext(FD, BO) != ProcessModel::ProcessContext::Several)
+    // processes already exist points where they have nothing - and only
+    // while they share this mapping, which depends on when it was made
+    // against the fork: the file that forks shows both, callers in other
+    // files do not (fio parses its jobs in a server's connection child, and
+    // maps the job table there).
+    if (M.processContext(FD, BO, 0, /*CallersElsewhere=*/false) !=
+        ProcessModel::ProcessContext::Several)
       continue;
     diag(BO->getOperatorLoc(),
          "a pointer to process-private memory is stored in memory shared between "

@@ -2,12 +2,14 @@
 
 #include "driver/Merge.h"
 #include "driver/ResultWriter.h"
+#include "index/ProjectIndex.h"
 #include "rules/JsonLocator.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,6 +36,53 @@ std::string identity(const json &R) {
 }
 } // namespace
 
+/// Joins project indexes (of the shards of a run): the newest summary of
+/// each file. Every index must come from the same procshare build.
+int mergeIndexes(const std::vector<std::string> &Inputs, const std::string &Output) {
+  std::map<std::string, TUSummary> Newest;
+  std::string Stamp;
+  for (const std::string &Path : Inputs) {
+    auto Buf = llvm::MemoryBuffer::getFile(Path);
+    if (!Buf)
+      return fail(Path + ": " + Buf.getError().message());
+    std::vector<TUSummary> Units;
+    std::string Found, Error;
+    if (!ProjectIndex::read((*Buf)->getBuffer(), Units, Found, Error))
+      return fail(Path + ": " + Error);
+    if (!Stamp.empty() && Found != Stamp)
+      return fail(Path + ": made by another procshare build or with other rules than " +
+                  Inputs.front() + "; indexes can be merged only from the same one");
+    Stamp = Found;
+    for (TUSummary &U : Units) {
+      auto [It, New] = Newest.try_emplace(U.File, U);
+      if (!New && U.Made > It->second.Made)
+        It->second = std::move(U);
+    }
+  }
+  std::vector<TUSummary> Units;
+  for (auto &[File, U] : Newest)
+    Units.push_back(std::move(U));
+  std::string Text = ProjectIndex::write(Units, Stamp);
+  if (Output.empty()) {
+    llvm::outs() << Text;
+    return 0;
+  }
+  std::string Error;
+  if (!writeFileAtomically(Output, Text, Error))
+    return fail(Error);
+  return 0;
+}
+
+/// The first input is a project index.
+bool isIndex(const std::string &Path) {
+  auto Buf = llvm::MemoryBuffer::getFile(Path);
+  if (!Buf)
+    return false;
+  json Doc = json::parse((*Buf)->getBuffer().begin(), (*Buf)->getBuffer().end(), nullptr,
+                         /*allow_exceptions=*/false);
+  return Doc.is_object() && Doc.value("format", "") == "procshare-index";
+}
+
 int mergeMain(int argc, const char **argv) {
   std::string Output;
   std::vector<std::string> Inputs;
@@ -51,6 +100,8 @@ int mergeMain(int argc, const char **argv) {
   }
   if (Inputs.empty())
     return fail("no results to merge; usage: procshare merge [--output=FILE] RESULTS...");
+  if (isIndex(Inputs.front()))
+    return mergeIndexes(Inputs, Output);
 
   std::optional<json> Merged;
   bool Sarif = false;

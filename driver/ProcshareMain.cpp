@@ -12,6 +12,7 @@
 #include "driver/CompileDatabase.h"
 #include "driver/GitDiff.h"
 #include "driver/IndexFile.h"
+#include "driver/SuggestRules.h"
 #include "driver/Merge.h"
 #include "driver/Baseline.h"
 #include "driver/ResultCache.h"
@@ -44,6 +45,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <thread>
 
 using namespace clang;
@@ -160,6 +162,12 @@ cl::opt<std::string> IndexOption(
 cl::opt<bool> DebugIndex("debug-index", cl::Hidden,
                          cl::desc("Print the answers that make files be analysed again"),
                          cl::cat(Category));
+cl::opt<bool> SuggestRules(
+    "suggest-rules",
+    cl::desc("Print, for review, the rules the project index inferred (fork\n"
+             "wrappers, functions that never return, shared allocators, lock\n"
+             "wrappers, thread starters) instead of the findings"),
+    cl::cat(Category));
 cl::opt<bool> NoIndex("no-index",
                       cl::desc("Analyse each file on its own, without the project index"),
                       cl::cat(Category));
@@ -304,6 +312,9 @@ int runAsWorker(ClangTidyOptionsProvider &Provider,
       procshare::setSummarySink(nullptr);
       procshare::ProjectIndex::setConsultLog(nullptr);
       Summary.File = File;
+      Summary.Made = uint64_t(std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count());
       Summary.Consulted = std::move(Log.Answers);
       if (Cache && !Cache->store(Key, Text, Error))
         errs() << "procshare: warning: " << Error << "\n";
@@ -455,7 +466,10 @@ int main(int argc, const char **argv) {
   if (Sources.empty()) {
     if (BuildPath.empty() || !Compilations)
       return usageError("no source files given (see --help)");
+    // Sorted: the database's own order is its hash table's, which changes
+    // with the directory it sits in, and the output follows this order.
     Files = Compilations->getAllFiles();
+    llvm::sort(Files);
     if (Files.empty())
       return usageError("the compile database in '" + BuildPath + "' lists no files");
   }
@@ -488,7 +502,7 @@ int main(int argc, const char **argv) {
     if (KText.getAsInteger(10, K) || NText.getAsInteger(10, N) || N == 0 || K == 0 ||
         K > N)
       return usageError("--shard takes K/N with 1 <= K <= N, not '" + Shard + "'");
-    llvm::sort(Files);
+    llvm::sort(Files); // (sources given by name too)
     Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
     std::vector<std::string> Mine;
     for (size_t I = 0; I < Files.size(); ++I)
@@ -578,8 +592,10 @@ int main(int argc, const char **argv) {
   // The project index: the last run's, refreshed by this one. Several
   // files, a compile database or a cache make one (a lone file given its
   // flags after -- has no other file to learn from).
-  bool UseIndex = !NoIndex && (Files.size() > 1 || !IndexOption.empty() || !DbPath.empty() ||
-                               !CacheDir.empty());
+  if (SuggestRules && NoIndex)
+    return usageError("--suggest-rules reads the project index; drop --no-index");
+  bool UseIndex = SuggestRules || (!NoIndex && (Files.size() > 1 || !IndexOption.empty() || !DbPath.empty() ||
+                               !CacheDir.empty()));
   std::string IndexPath =
       UseIndex ? procshare::indexPathFor(IndexOption, CacheDir, DbPath) : std::string();
   std::string Stamp = procshare::indexStamp(RulesFile.empty() ? "" : absolute(RulesFile));
@@ -717,6 +733,21 @@ int main(int argc, const char **argv) {
     if (!procshare::storeIndex(IndexPath, Units, Stamp, Error))
       errs() << "procshare: warning: " << Error << "\n";
   }
+  if (Ran && SuggestRules) {
+    // The rules the index inferred, instead of the findings.
+    std::string Error;
+    std::shared_ptr<const procshare::Rules> Known =
+        procshare::Rules::get(RulesFile.empty() ? "" : absolute(RulesFile), Error);
+    unsigned Count = 0;
+    outs() << procshare::suggestRules(procshare::ProjectIndex(Units),
+                                      Known ? *Known : *procshare::Rules::defaults(), Count);
+    sys::fs::remove_directories(WorkDir);
+    if (!Quiet)
+      errs() << "procshare: " << Count << (Count == 1 ? " rule" : " rules")
+             << " inferred from " << Files.size() << (Files.size() == 1 ? " file" : " files")
+             << " (review them before pinning them in a rules file; see docs/rules.md)\n";
+    return 0;
+  }
   std::vector<ClangTidyError> Errors;
   unsigned Failed = 0, FromCache = 0;
   for (size_t I = 0; Ran && I < Files.size(); ++I) {
@@ -762,6 +793,22 @@ int main(int argc, const char **argv) {
   sys::fs::remove_directories(WorkDir);
   if (!Ran)
     return usageError(PoolError);
+  // A finding in a header that several files include is reported once (the
+  // first file's, with its notes). Errors stay, one per analysis.
+  {
+    std::set<std::tuple<std::string, std::string, unsigned, std::string>> Seen;
+    llvm::erase_if(Errors, [&](const ClangTidyError &E) {
+      if (E.DiagLevel != tooling::Diagnostic::Warning)
+        return false;
+      SmallString<256> Path(E.Message.FilePath);
+      if (!sys::path::is_absolute(Path) && !E.BuildDirectory.empty())
+        Path = (Twine(E.BuildDirectory) + "/" + E.Message.FilePath).str();
+      sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+      return !Seen.insert({E.DiagnosticName, std::string(Path), E.Message.FileOffset,
+                           E.Message.Message})
+                  .second;
+    });
+  }
   double Seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> BaseFS(

@@ -94,6 +94,9 @@ struct FunctionFacts {
   enum class Ending : uint8_t { Returns, Never, ExecOnly } Ends = Ending::Returns;
   /// Some path ends the process through exit() (atexit handlers run).
   bool Exits = false;
+  /// Declared noreturn (its callers know it never returns without the
+  /// index).
+  bool DeclaredNoReturn = false;
   SourcePoint ExitAt;
   /// The memory a pointer result points to: this file's sources, joined
   /// (by the index) with what the project functions in ReturnsOf return.
@@ -104,6 +107,8 @@ struct FunctionFacts {
   bool ReturnsOnlyOf = false;
   SourcePoint ReturnsFrom; ///< the allocation behind a shared result
   bool FileBacked = false; ///< that allocation maps a file
+  /// The shared result is an element selected by a varying index.
+  bool ReturnsElement = false;
   /// Parameters holding a function that runs in a forked child (a spawn
   /// helper's callback).
   std::vector<unsigned> ChildCallbacks;
@@ -117,14 +122,20 @@ struct FunctionFacts {
   /// Memory written and read through parameters, the object and globals
   /// (globals also through the project's functions it calls).
   std::vector<IndexPlace> Writes, Reads;
+  /// Globals its branch conditions test (its own state: `if (ready) return`).
+  std::vector<IndexPlace> Tests;
   /// Output left in stdout's buffer on every path to its return.
   SourcePoint PendingStdout;
   /// Flushes every stream on every path; may flush one.
   bool FlushesAll = false, MayFlush = false;
 
   // --- May-facts, closed over the project's functions it calls. ---
-  /// A thread start it reaches (may run), when there is one.
+  /// A thread start it reaches and may leave running when it returns, when
+  /// there is one.
   SourcePoint StartsThread;
+  /// It (or a function of its file it calls) joins threads: the threads it
+  /// starts, or its callees start, are taken to be joined before it returns.
+  bool Joins = false;
   /// It waits for a child, directly or through what it calls.
   bool Waits = false;
   /// The project functions without a body in its unit it calls (USRs).
@@ -168,12 +179,16 @@ struct IndexGlobal {
   bool OnlyOf = false; ///< every value is a result of a ValueOf function
   SourcePoint Source; ///< the allocation behind a shared value
   bool FileBacked = false;
+  bool Element = false; ///< a shared value selects an element by a varying index
   bool Escapes = false; ///< its address is taken: values the index cannot see
 };
 
 /// The summary of one translation unit.
 struct TUSummary {
   std::string File;
+  /// When it was made (seconds since the epoch): `procshare merge` keeps the
+  /// newest summary of each file.
+  uint64_t Made = 0;
   std::map<std::string, FunctionFacts> Functions; ///< defined here
   std::vector<IndexCall> Calls;
   std::map<std::string, IndexGlobal> Globals;
@@ -189,12 +204,13 @@ struct TUSummary {
 /// own so that a change to one re-analyses only the units that read it.
 enum class Aspect : uint8_t {
   Fork, Ends, Returns, Child, Locks, Inits, Attr, Memory, Stdio,
-  Thread, Waits, Context, Entry, Params, Global,
-  /// Returns, Params and Global at the grain of a question about sharing
-  /// (only whether the memory is shared) or about privacy (only whether
-  /// it is private): shared anywhere makes memory shared, so those answers
-  /// do not depend on the rest.
-  ReturnsShared, ReturnsPrivate, ParamsShared, ParamsPrivate, GlobalShared, GlobalPrivate,
+  Thread, Waits, Context, Entry, Global,
+  /// Returns and Global at the grain of a question about sharing (only
+  /// whether the memory is shared) or about privacy (only whether it is
+  /// private): shared anywhere makes memory shared, so those answers do not
+  /// depend on the rest. ParamsPrivate: which parameters every call gives
+  /// private memory.
+  ReturnsShared, ReturnsPrivate, ParamsPrivate, GlobalShared, GlobalPrivate,
 };
 const char *aspectName(Aspect A);
 

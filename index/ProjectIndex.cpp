@@ -29,10 +29,9 @@ Provenance combineProvenance(std::optional<Provenance> A, Provenance B) {
 const char *aspectName(Aspect A) {
   static const char *Names[] = {"fork",   "ends",  "returns", "child",  "locks",
                                 "inits",  "attr",  "memory",  "stdio",  "thread",
-                                "waits",  "ctx",   "entry",   "params", "global",
-                                "returns-shared", "returns-private",
-                                "params-shared", "params-private", "global-shared",
-                                "global-private"};
+                                "waits",  "ctx",   "entry",   "global",
+                                "returns-shared", "returns-private", "params-private",
+                                "global-shared", "global-private"};
   return Names[unsigned(A)];
 }
 
@@ -178,6 +177,8 @@ json aspectJson(const FunctionFacts &F, Aspect A) {
       J["exits"] = true;
       putPoint(J, "exit_at", F.ExitAt);
     }
+    if (F.DeclaredNoReturn)
+      J["noreturn"] = true;
     break;
   case Aspect::Returns:
     if (F.Returns != Provenance::Unknown || !F.ReturnsOf.empty()) {
@@ -185,6 +186,8 @@ json aspectJson(const FunctionFacts &F, Aspect A) {
       putPoint(J, "from", F.ReturnsFrom);
       if (F.FileBacked)
         J["file"] = true;
+      if (F.ReturnsElement)
+        J["element"] = true;
     }
     if (!F.ReturnsOf.empty())
       J["ret_of"] = F.ReturnsOf;
@@ -229,6 +232,8 @@ json aspectJson(const FunctionFacts &F, Aspect A) {
       J["w"] = toJson(F.Writes);
     if (!F.Reads.empty())
       J["r"] = toJson(F.Reads);
+    if (!F.Tests.empty())
+      J["t"] = toJson(F.Tests);
     break;
   case Aspect::Stdio:
     putPoint(J, "pending", F.PendingStdout);
@@ -239,6 +244,8 @@ json aspectJson(const FunctionFacts &F, Aspect A) {
     break;
   case Aspect::Thread:
     putPoint(J, "thread", F.StartsThread);
+    if (F.Joins)
+      J["joins"] = true;
     break;
   case Aspect::Waits:
     if (F.Waits)
@@ -255,32 +262,24 @@ json aspectJson(const FunctionFacts &F, Aspect A) {
   case Aspect::Entry:
     putPoint(J, "threads_at_entry", F.ThreadsAtEntry);
     break;
-  case Aspect::Params:
-    if (llvm::any_of(F.Params, [](Provenance P) { return P != Provenance::Unknown; })) {
-      std::string S;
-      for (Provenance P : F.Params)
-        S += provName(P);
-      J["params"] = S;
-    }
-    break;
   case Aspect::ReturnsShared:
     if (F.Returns == Provenance::Shared) {
       J["shared"] = true;
       putPoint(J, "from", F.ReturnsFrom);
       if (F.FileBacked)
         J["file"] = true;
+      if (F.ReturnsElement)
+        J["element"] = true;
     }
     break;
   case Aspect::ReturnsPrivate:
     if (F.Returns == Provenance::Private)
       J["private"] = true;
     break;
-  case Aspect::ParamsShared:
   case Aspect::ParamsPrivate: {
-    Provenance Which = A == Aspect::ParamsShared ? Provenance::Shared : Provenance::Private;
     std::string S;
     for (Provenance P : F.Params)
-      S += P == Which ? '1' : '0';
+      S += P == Provenance::Private ? '1' : '0';
     while (!S.empty() && S.back() == '0')
       S.pop_back();
     if (!S.empty())
@@ -330,11 +329,13 @@ FunctionFacts functionFrom(const json &J) {
       malformed("unknown ending '" + E + "'");
   }
   F.Exits = opt<bool>(J, "exits", false);
+  F.DeclaredNoReturn = opt<bool>(J, "noreturn", false);
   F.ExitAt = optPoint(J, "exit_at");
   if (auto It = J.find("ret"); It != J.end())
     F.Returns = provFrom(as<std::string>(*It, "ret"));
   F.ReturnsFrom = optPoint(J, "from");
   F.ReturnsOf = opt<std::vector<std::string>>(J, "ret_of", {});
+  F.ReturnsElement = opt<bool>(J, "element", false);
   F.ReturnsOnlyOf = opt<bool>(J, "ret_only_of", false);
   F.FileBacked = opt<bool>(J, "file", false);
   F.ChildCallbacks = opt<std::vector<unsigned>>(J, "cb", {});
@@ -371,10 +372,12 @@ FunctionFacts functionFrom(const json &J) {
   }
   F.Writes = placesFrom(J, "w");
   F.Reads = placesFrom(J, "r");
+  F.Tests = placesFrom(J, "t");
   F.PendingStdout = optPoint(J, "pending");
   F.FlushesAll = opt<bool>(J, "flushes", false);
   F.MayFlush = opt<bool>(J, "may_flush", false);
   F.StartsThread = optPoint(J, "thread");
+  F.Joins = opt<bool>(J, "joins", false);
   F.Waits = opt<bool>(J, "waits", false);
   F.Callees = opt<std::vector<std::string>>(J, "callees", {});
   return F;
@@ -425,6 +428,8 @@ json toJson(const IndexGlobal &G) {
   putPoint(J, "source", G.Source);
   if (G.FileBacked)
     J["file"] = true;
+  if (G.Element)
+    J["element"] = true;
   if (G.Escapes)
     J["escapes"] = true;
   return J;
@@ -439,6 +444,7 @@ IndexGlobal globalFrom(const json &J) {
   G.OnlyOf = opt<bool>(J, "only_of", false);
   G.Source = optPoint(J, "source");
   G.FileBacked = opt<bool>(J, "file", false);
+  G.Element = opt<bool>(J, "element", false);
   G.Escapes = opt<bool>(J, "escapes", false);
   return G;
 }
@@ -457,8 +463,8 @@ json toJson(const TUSummary &U, bool WithConsulted) {
   json Globals = json::object();
   for (const auto &[Usr, G] : U.Globals)
     Globals[Usr] = toJson(G);
-  json J = {{"file", U.File}, {"functions", std::move(Fns)}, {"calls", std::move(Calls)},
-            {"globals", std::move(Globals)}};
+  json J = {{"file", U.File}, {"made", U.Made}, {"functions", std::move(Fns)},
+            {"calls", std::move(Calls)}, {"globals", std::move(Globals)}};
   if (!U.AddressTaken.empty())
     J["address_taken"] = U.AddressTaken;
   if (WithConsulted && !U.Consulted.empty())
@@ -470,6 +476,7 @@ TUSummary unitFrom(const json &J) {
     malformed("a unit is not an object");
   TUSummary U;
   U.File = as<std::string>(member(J, "file"), "file");
+  U.Made = opt<uint64_t>(J, "made", 0);
   const json &Fns = member(J, "functions");
   if (!Fns.is_object())
     malformed("'functions' is not an object");
@@ -642,12 +649,12 @@ void ProjectIndex::resolve() {
     std::optional<Provenance> Value;
     std::vector<std::string> Deps;
     SourcePoint Source;
-    bool FileBacked = false;
+    bool FileBacked = false, Element = false;
     bool Escapes = false;
   };
   llvm::StringMap<Node> Nodes;
   auto Join = [](Node &N, std::optional<Provenance> P, const SourcePoint &Source,
-                 bool FileBacked) {
+                 bool FileBacked, bool Element) {
     if (!P)
       return false;
     std::optional<Provenance> Before = N.Value;
@@ -655,6 +662,7 @@ void ProjectIndex::resolve() {
     if (N.Value == Provenance::Shared && Before != Provenance::Shared) {
       N.Source = Source;
       N.FileBacked = FileBacked;
+      N.Element = Element;
     }
     return N.Value != Before;
   };
@@ -662,7 +670,7 @@ void ProjectIndex::resolve() {
     const FunctionFacts &F = Entry.second;
     Node &N = Nodes[Entry.first()];
     if (!F.ReturnsOnlyOf)
-      Join(N, F.Returns, F.ReturnsFrom, F.FileBacked);
+      Join(N, F.Returns, F.ReturnsFrom, F.FileBacked, F.ReturnsElement);
     N.Deps = F.ReturnsOf;
   }
   for (const TUSummary &U : Units)
@@ -673,7 +681,7 @@ void ProjectIndex::resolve() {
       Node &N = Nodes[Usr];
       N.Escapes |= G.Escapes;
       if (!G.OnlyOf)
-        Join(N, G.Value, G.Source, G.FileBacked);
+        Join(N, G.Value, G.Source, G.FileBacked, G.Element);
       for (const std::string &D : G.ValueOf)
         if (!llvm::is_contained(N.Deps, D))
           N.Deps.push_back(D);
@@ -685,12 +693,12 @@ void ProjectIndex::resolve() {
       for (const std::string &D : N.Deps) {
         auto It = Nodes.find(D);
         if (It == Nodes.end()) {
-          Changed |= Join(N, Provenance::Unknown, {}, false); // not the project's
+          Changed |= Join(N, Provenance::Unknown, {}, false, false); // not the project's
           continue;
         }
         const Node &From = It->second;
         Changed |= Join(N, From.Escapes ? std::optional(Provenance::Unknown) : From.Value,
-                        From.Source, From.FileBacked);
+                        From.Source, From.FileBacked, From.Element);
       }
     }
   }
@@ -706,6 +714,7 @@ void ProjectIndex::resolve() {
     F.Returns = N.Value.value_or(Provenance::Unknown);
     F.ReturnsFrom = F.Returns == Provenance::Shared ? N.Source : SourcePoint();
     F.FileBacked = F.Returns == Provenance::Shared && N.FileBacked;
+    F.ReturnsElement = F.Returns == Provenance::Shared && N.Element;
   }
   for (auto &Entry : Globals) {
     IndexGlobal &G = Entry.second;
@@ -713,6 +722,7 @@ void ProjectIndex::resolve() {
     G.Value = G.Escapes ? Provenance::Unknown : N.Value.value_or(Provenance::Unknown);
     G.Source = G.Value == Provenance::Shared ? N.Source : SourcePoint();
     G.FileBacked = G.Value == Provenance::Shared && N.FileBacked;
+    G.Element = G.Value == Provenance::Shared && N.Element;
     G.ValueOf.clear();
     G.OnlyOf = false;
   }
@@ -730,7 +740,7 @@ void ProjectIndex::resolve() {
         if (It == Functions.end() || &It->second == &F)
           continue;
         const FunctionFacts &C = It->second;
-        if (!F.StartsThread.valid() && C.StartsThread.valid()) {
+        if (!F.StartsThread.valid() && !F.Joins && C.StartsThread.valid()) {
           F.StartsThread = C.StartsThread;
           Changed = true;
         }
@@ -739,7 +749,8 @@ void ProjectIndex::resolve() {
         }
         if (!F.MayFlush && C.MayFlush)
           F.MayFlush = Changed = true;
-        for (auto [From, Into] : {std::pair(&C.Writes, &F.Writes), std::pair(&C.Reads, &F.Reads)})
+        for (auto [From, Into] : {std::pair(&C.Writes, &F.Writes), std::pair(&C.Reads, &F.Reads),
+                                  std::pair(&C.Tests, &F.Tests)})
           for (const IndexPlace &P : *From)
             if (IsGlobalPlace(P) && Into->size() < 64 && !llvm::is_contained(*Into, P)) {
               Into->push_back(P);
@@ -865,8 +876,7 @@ void ProjectIndex::hashAspects() {
   const Aspect All[] = {Aspect::Fork,   Aspect::Ends,    Aspect::Returns, Aspect::Child,
                         Aspect::Locks,  Aspect::Inits,   Aspect::Attr,    Aspect::Memory,
                         Aspect::Stdio,  Aspect::Thread,  Aspect::Waits,   Aspect::Context,
-                        Aspect::Entry,  Aspect::Params,
-                        Aspect::ReturnsShared, Aspect::ReturnsPrivate, Aspect::ParamsShared,
+                        Aspect::Entry,  Aspect::ReturnsShared, Aspect::ReturnsPrivate,
                         Aspect::ParamsPrivate};
   for (const auto &Entry : Functions)
     for (Aspect A : All)

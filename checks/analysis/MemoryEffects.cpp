@@ -7,6 +7,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/CFG.h"
 
 using namespace clang;
 
@@ -444,6 +445,60 @@ std::optional<MemLoc> MemoryEffects::mapIntoCaller(const IndexPlace &P, const Ca
   return mapIntoCaller(L, CE, Def);
 }
 
+namespace {
+/// The globals an expression loads.
+class GlobalReads : public RecursiveASTVisitor<GlobalReads> {
+public:
+  GlobalReads(const MemoryEffects &ME, llvm::DenseSet<const VarDecl *> &Out) : ME(ME), Out(Out) {}
+  bool VisitImplicitCastExpr(ImplicitCastExpr *Cast) {
+    if (Cast->getCastKind() == CK_LValueToRValue)
+      if (auto L = ME.locationOf(Cast->getSubExpr());
+          L && L->Var && L->Path.empty() && L->Var->hasGlobalStorage())
+        Out.insert(L->Var);
+    return true;
+  }
+
+private:
+  const MemoryEffects &ME;
+  llvm::DenseSet<const VarDecl *> &Out;
+};
+
+/// The conditions of a body's branches and loops, on the AST.
+class Conditions : public RecursiveASTVisitor<Conditions> {
+public:
+  explicit Conditions(GlobalReads &R) : R(R) {}
+  bool VisitIfStmt(IfStmt *S) { return read(S->getCond()); }
+  bool VisitWhileStmt(WhileStmt *S) { return read(S->getCond()); }
+  bool VisitDoStmt(DoStmt *S) { return read(S->getCond()); }
+  bool VisitForStmt(ForStmt *S) { return read(S->getCond()); }
+  bool VisitSwitchStmt(SwitchStmt *S) { return read(S->getCond()); }
+  bool VisitConditionalOperator(ConditionalOperator *C) { return read(C->getCond()); }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+
+private:
+  bool read(Expr *E) {
+    if (E)
+      R.TraverseStmt(E);
+    return true;
+  }
+  GlobalReads &R;
+};
+} // namespace
+
+void MemoryEffects::conditionGlobals(const CFG &G, llvm::DenseSet<const VarDecl *> &Out,
+                                     llvm::function_ref<bool(const Stmt *)> Keep) const {
+  GlobalReads R(*this, Out);
+  for (const CFGBlock *B : G)
+    if (const Expr *Cond = branchCondition(*B); Cond && Keep(Cond))
+      R.TraverseStmt(const_cast<Expr *>(Cond));
+}
+
+void MemoryEffects::conditionGlobals(const Stmt *Body,
+                                     llvm::DenseSet<const VarDecl *> &Out) const {
+  GlobalReads R(*this, Out);
+  Conditions(R).TraverseStmt(const_cast<Stmt *>(Body));
+}
+
 std::optional<IndexPlace> MemoryEffects::indexPlace(const MemLoc &L, const FunctionDecl *FD) const {
   IndexPlace P;
   P.Path = L.Path;
@@ -490,7 +545,7 @@ const MemorySummary &MemoryEffects::summary(const FunctionDecl *FD) {
       directWrites(St, Locs);
       for (const MemLoc &L : Locs)
         if (keepInSummary(L, FD))
-          S.Writes.push_back({L, St});
+          S.Writes.push_back({L, St, {}});
       Locs.clear();
       directReads(St, *PM, Locs);
       for (const MemLoc &L : Locs)

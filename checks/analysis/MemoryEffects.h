@@ -16,12 +16,15 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace clang {
+class CFG;
 class ParentMap;
 } // namespace clang
 
@@ -119,6 +122,14 @@ public:
   /// its own (a lock all callers share), else none.
   std::optional<MemLoc> mapIntoCaller(const IndexPlace &P, const clang::CallExpr *CE,
                                       const clang::FunctionDecl *Callee, bool Opaque = false) const;
+  /// The globals (whole variables) the branch conditions of \p G that
+  /// \p Keep accepts read.
+  void conditionGlobals(const clang::CFG &G, llvm::DenseSet<const clang::VarDecl *> &Out,
+                        llvm::function_ref<bool(const clang::Stmt *)> Keep) const;
+  /// The same for the branches and loops of a body, on its AST.
+  void conditionGlobals(const clang::Stmt *Body,
+                        llvm::DenseSet<const clang::VarDecl *> &Out) const;
+
   /// \p L, a place in \p FD's terms, as the index names it (a parameter, the
   /// object, a global); none for a local.
   std::optional<IndexPlace> indexPlace(const MemLoc &L, const clang::FunctionDecl *FD) const;

@@ -502,23 +502,49 @@ ThreadStarts &ProcessModel::threadStarts() {
 
 bool ProcessModel::reaches(const FunctionDecl *FD, const Stmt *From, const Stmt *To) {
   auto A = position(FD, From), B = position(FD, To);
-  if (!A || !B)
+  const ParentMap *PM = parents(FD);
+  if (!A || !B || !PM)
+    return false;
+  // A path ends at a call that never returns (a child's handler that
+  // _exits), from element First of block Blk on, before element Last.
+  auto EndsIn = [&](const CFGBlock *Blk, unsigned First, unsigned Last) {
+    unsigned I = 0;
+    for (const CFGElement &E : *Blk) {
+      if (I >= Last)
+        break;
+      if (I++ < First)
+        continue;
+      if (auto CS = E.getAs<CFGStmt>())
+        if (const auto *CE = dyn_cast<CallExpr>(CS->getStmt());
+            CE && callEffect(CE, *PM, /*MayNotReturn=*/false) == CallEffect::Ends)
+          return true;
+    }
+    return false;
+  };
+  // What a call that never returns did (threads it started) ends with it.
+  if (const auto *CE = dyn_cast<CallExpr>(From);
+      CE && callEffect(CE, *PM, /*MayNotReturn=*/false) == CallEffect::Ends)
     return false;
   if (A->Block == B->Block && A->After < B->After)
-    return true;
+    return !EndsIn(A->Block, A->After, B->After - 1);
+  if (EndsIn(A->Block, A->After, ~0u))
+    return false;
   llvm::BitVector Seen(cfg(FD)->getNumBlockIDs());
   std::vector<const CFGBlock *> Work{A->Block};
   while (!Work.empty()) {
     const CFGBlock *Cur = Work.back();
     Work.pop_back();
+    if (Cur != A->Block && EndsIn(Cur, 0, ~0u))
+      continue;
     for (const CFGBlock::AdjacentBlock &Succ : Cur->succs()) {
       const CFGBlock *S = Succ.getReachableBlock();
       if (!S || Seen.test(S->getBlockID()))
         continue;
-      if (S == B->Block)
+      if (S == B->Block && !EndsIn(S, 0, B->After - 1))
         return true;
       Seen.set(S->getBlockID());
-      Work.push_back(S);
+      if (S != B->Block)
+        Work.push_back(S);
     }
   }
   return false;
@@ -609,7 +635,8 @@ bool ProcessModel::translationUnitForks() {
 }
 
 ProcessModel::ProcessContext
-ProcessModel::processContext(const FunctionDecl *FD, const Stmt *S, unsigned Depth) {
+ProcessModel::processContext(const FunctionDecl *FD, const Stmt *S, unsigned Depth,
+                             bool CallersElsewhere) {
   FD = definitionOf(FD);
   if (!FD)
     return ProcessContext::Unknown;
@@ -628,8 +655,9 @@ ProcessModel::processContext(const FunctionDecl *FD, const Stmt *S, unsigned Dep
   llvm::ArrayRef<CallSite> Sites = callSites(FD);
   bool AllSingle = !Sites.empty();
   for (const CallSite &Site : Sites) {
-    ProcessContext C = Site.Caller ? processContext(Site.Caller, Site.Call, Depth + 1)
-                                   : ProcessContext::Unknown;
+    ProcessContext C = Site.Caller
+                           ? processContext(Site.Caller, Site.Call, Depth + 1, CallersElsewhere)
+                           : ProcessContext::Unknown;
     if (C == ProcessContext::Several)
       return ProcessContext::Several;
     AllSingle &= C == ProcessContext::Single;
@@ -637,7 +665,7 @@ ProcessModel::processContext(const FunctionDecl *FD, const Stmt *S, unsigned Dep
   if (AllSingle && !FD->isExternallyVisible() && !index().AddressTaken.lookup(FD))
     return ProcessContext::Single;
   // Callers in other files, as the project index resolved them.
-  if (const FunctionFacts *F = indexed(FD, Aspect::Context)) {
+  if (const FunctionFacts *F = CallersElsewhere ? indexed(FD, Aspect::Context) : nullptr) {
     if (F->Context == ProcessContextFact::Several)
       return ProcessContext::Several;
     if (F->Context == ProcessContextFact::Single && (Sites.empty() || AllSingle) &&

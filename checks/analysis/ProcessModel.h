@@ -144,9 +144,10 @@ public:
   /// parent that has one, Single before the first fork or on the failure
   /// path. Elsewhere: Several when some call of \p FD in this file is in such
   /// code, Single when \p FD is internal and every call of it is Single, and
-  /// Unknown otherwise.
+  /// otherwise what the project index resolved from its callers in other
+  /// files (with \p CallersElsewhere), or Unknown.
   ProcessContext processContext(const clang::FunctionDecl *FD, const clang::Stmt *S,
-                                unsigned Depth = 0);
+                                unsigned Depth = 0, bool CallersElsewhere = true);
 
   /// True when code of this translation unit takes a lock (a call of a
   /// rules lock function).

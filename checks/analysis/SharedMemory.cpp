@@ -30,6 +30,12 @@ public:
 
 } // namespace
 
+void setOrigin(SharedOrigin *Into, const SharedOrigin &From) {
+  bool Element = Into->Element || From.Element;
+  *Into = From;
+  Into->Element = Element;
+}
+
 SharedMemory::SharedMemory(ProcessModel &M, bool Summary) : M(M), Summary(Summary) {}
 
 void SharedMemory::defer(llvm::StringRef Usr) {
@@ -73,7 +79,7 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, SharedOrigin *Source) {
   if (const SharedAllocRule *Rule = M.rules().sharedAlloc(Name)) {
     if (Rule->FlagsArg < 0) {
       if (Source)
-        *Source = SharedOrigin{CE, {}, false};
+        setOrigin(Source, SharedOrigin{CE, {}, false});
       return Provenance::Shared;
     }
     if (unsigned(Rule->FlagsArg) >= CE->getNumArgs())
@@ -84,7 +90,7 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, SharedOrigin *Source) {
     for (const std::string &F : Rule->SharedFlags)
       if (std::optional<int64_t> V = M.macroValue(F); V && *V && (*Flags & *V) == *V) {
         if (Source)
-          *Source = SharedOrigin{CE, {}, false};
+          setOrigin(Source, SharedOrigin{CE, {}, false});
         return Provenance::Shared;
       }
     return Provenance::Private; // MAP_PRIVATE
@@ -102,8 +108,10 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, SharedOrigin *Source) {
     return Provenance::Deferred;
   }
   if (const FunctionFacts *F = M.external(Callee, returnsAspect())) {
+    // (An element of shared memory the callee selects, fio's
+    // tnumber_to_td(i), is marked: it may be each process's own.)
     if (F->Returns == Provenance::Shared && Source)
-      *Source = SharedOrigin{CE, F->ReturnsFrom, F->FileBacked};
+      setOrigin(Source, SharedOrigin{CE, F->ReturnsFrom, F->FileBacked, F->ReturnsElement});
     return F->Returns;
   }
   // A function of this translation unit: what it returns.
@@ -114,9 +122,9 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, SharedOrigin *Source) {
   Provenance P = ofReturn(Def, &Inner);
   if (P == Provenance::Shared && Source) {
     // The call here, with the mapping the function makes.
-    *Source = Inner;
-    if (!Source->Call)
-      Source->Call = CE;
+    if (!Inner.Call)
+      Inner.Call = CE;
+    setOrigin(Source, Inner);
   }
   return P;
 }
@@ -125,11 +133,6 @@ Aspect SharedMemory::returnsAspect() const {
   return Q == ProvenanceQuestion::IsShared    ? Aspect::ReturnsShared
          : Q == ProvenanceQuestion::IsPrivate ? Aspect::ReturnsPrivate
                                               : Aspect::Returns;
-}
-Aspect SharedMemory::paramsAspect() const {
-  return Q == ProvenanceQuestion::IsShared    ? Aspect::ParamsShared
-         : Q == ProvenanceQuestion::IsPrivate ? Aspect::ParamsPrivate
-                                              : Aspect::Params;
 }
 Aspect SharedMemory::globalAspect() const {
   return Q == ProvenanceQuestion::IsShared    ? Aspect::GlobalShared
@@ -151,7 +154,7 @@ Provenance SharedMemory::ofReturn(const FunctionDecl *Def, SharedOrigin *Source)
 
 Provenance SharedMemory::ofDecl(const ValueDecl *D, SharedOrigin *Source,
                                 ProvenanceQuestion Ask) {
-  return asking(Ask, [&] { return declOf(D, Source); });
+  return asking(Ask, Source, [&](SharedOrigin *S) { return declOf(D, S); });
 }
 
 Provenance SharedMemory::declOf(const ValueDecl *D, SharedOrigin *Source) {
@@ -172,12 +175,15 @@ Provenance SharedMemory::declOf(const ValueDecl *D, SharedOrigin *Source) {
           // callers pass shared memory.
           P = !P || *P == Arg ? Arg : Provenance::Unknown;
         }
-      // A function other files call: what every call in the project passes.
+      // A function other files call: private memory when every call in the
+      // project passes private memory. Shared memory from its callers is not
+      // claimed: which object each process is handed is the callers' choice
+      // (fio hands each job process its own element of a shared segment).
       if (FD && FD->isExternallyVisible() && !Summary &&
           !M.index().AddressTaken.lookup(FD))
-        if (const FunctionFacts *F = M.indexed(FD, paramsAspect());
-            F && Index < F->Params.size())
-          P = F->Params[Index];
+        if (const FunctionFacts *F = M.indexed(FD, Aspect::ParamsPrivate);
+            F && Index < F->Params.size() && F->Params[Index] == Provenance::Private)
+          P = Provenance::Private;
     } else if (const auto *VD = dyn_cast<VarDecl>(D);
                Summary && (isa<FieldDecl>(D) || (VD && VD->hasGlobalStorage() &&
                                                  !VD->isStaticLocal())) &&
@@ -197,7 +203,9 @@ Provenance SharedMemory::declOf(const ValueDecl *D, SharedOrigin *Source) {
           if (G->Escapes)
             return Provenance::Unknown;
           if (G->Value == Provenance::Shared && !From)
-            From = SharedOrigin{nullptr, G->Source, G->FileBacked};
+            From = SharedOrigin{nullptr, G->Source, G->FileBacked, G->Element};
+          else if (G->Value == Provenance::Shared && G->Element)
+            From.Element = true;
           P = combineProvenance(P, G->Value);
         }
     }
@@ -207,7 +215,7 @@ Provenance SharedMemory::declOf(const ValueDecl *D, SharedOrigin *Source) {
 
 Provenance SharedMemory::ofObject(const Expr *E, SharedOrigin *Source,
                                   ProvenanceQuestion Ask) {
-  return asking(Ask, [&] { return objectOf(E, Source); });
+  return asking(Ask, Source, [&](SharedOrigin *S) { return objectOf(E, S); });
 }
 
 Provenance SharedMemory::objectOf(const Expr *E, SharedOrigin *Source) {
@@ -218,10 +226,11 @@ Provenance SharedMemory::objectOf(const Expr *E, SharedOrigin *Source) {
     return ME->isArrow() ? of(ME->getBase(), 0, Source) : objectOf(ME->getBase(), Source);
   if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
     const Expr *Base = AS->getBase()->IgnoreParens();
-    if (const auto *Cast = dyn_cast<ImplicitCastExpr>(Base);
-        Cast && Cast->getCastKind() == CK_ArrayToPointerDecay)
-      return objectOf(Cast->getSubExpr(), Source);
-    return of(AS->getBase(), 0, Source);
+    const auto *Cast = dyn_cast<ImplicitCastExpr>(Base);
+    Provenance P = Cast && Cast->getCastKind() == CK_ArrayToPointerDecay
+                       ? objectOf(Cast->getSubExpr(), Source)
+                       : of(AS->getBase(), 0, Source);
+    return element(P, AS->getIdx(), Source);
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(E))
     if (UO->getOpcode() == UO_Deref)
@@ -250,9 +259,9 @@ Provenance SharedMemory::of(const Expr *E, unsigned Depth, SharedOrigin *Source)
       return of(BO->getRHS(), Depth + 1, Source);
     if (BO->isAdditiveOp()) {
       if (BO->getLHS()->getType()->isPointerType())
-        return of(BO->getLHS(), Depth + 1, Source);
+        return element(of(BO->getLHS(), Depth + 1, Source), BO->getRHS(), Source);
       if (BO->getRHS()->getType()->isPointerType())
-        return of(BO->getRHS(), Depth + 1, Source);
+        return element(of(BO->getRHS(), Depth + 1, Source), BO->getLHS(), Source);
     }
     return Provenance::Unknown;
   }
@@ -279,9 +288,19 @@ Provenance SharedMemory::of(const Expr *E, unsigned Depth, SharedOrigin *Source)
   return Provenance::Unknown;
 }
 
+Provenance SharedMemory::element(Provenance P, const Expr *Index, SharedOrigin *Source) {
+  // Marked in a summary, and where the memory's sharing is another file's
+  // fact (a mapping made elsewhere, as the index says): what this file alone
+  // shows is judged as without the index.
+  if (P == Provenance::Shared && Source && (Summary || Source->Elsewhere.valid()) &&
+      !constantValue(Index))
+    Source->Element = true;
+  return P;
+}
+
 Provenance SharedMemory::ofPointer(const Expr *E, SharedOrigin *Source,
                                    ProvenanceQuestion Ask) {
-  return asking(Ask, [&] { return of(E, 0, Source); });
+  return asking(Ask, Source, [&](SharedOrigin *S) { return of(E, 0, S); });
 }
 
 bool SharedMemory::isFileBackedMapping(const SharedOrigin &Source) {

@@ -27,11 +27,23 @@ class ProcessModel;
 /// Where shared memory comes from: the allocation call in this translation
 /// unit (mmap, or a project allocator defined in another file), and, for
 /// memory a function of another file maps, the place of that mapping.
+struct SharedOrigin;
+/// Sets \p Into to \p From, keeping an element mark either had: of values
+/// joined, one that may be an element makes the join one.
+void setOrigin(SharedOrigin *Into, const SharedOrigin &From);
+
 struct SharedOrigin {
   const clang::CallExpr *Call = nullptr;
   SourcePoint Elsewhere;
   /// Elsewhere maps a file (MAP_SHARED without MAP_ANONYMOUS).
   bool ElsewhereFileBacked = false;
+  /// The pointer may select an element of the shared memory by a varying
+  /// index (`&seg->slots[i]`), so each process may be handed its own. A
+  /// summary records it of the elements its file selects; the checks do not
+  /// claim memory shared when the element is selected in another file, or
+  /// selected here in memory mapped in another file (fio's per-job
+  /// thread_data, each written by its own process).
+  bool Element = false;
   explicit operator bool() const { return Call || Elsewhere.valid(); }
 };
 
@@ -87,19 +99,30 @@ private:
   Provenance ofCall(const clang::CallExpr *CE, SharedOrigin *Source);
   Provenance of(const clang::Expr *E, unsigned Depth, SharedOrigin *Source);
   Provenance objectOf(const clang::Expr *E, SharedOrigin *Source);
+  /// \p P, for an element selected by \p Index: marked in \p Source when
+  /// the index varies.
+  Provenance element(Provenance P, const clang::Expr *Index, SharedOrigin *Source);
   Provenance declOf(const clang::ValueDecl *D, SharedOrigin *Source);
   /// The question being answered, and the aspect of the index's facts it
   /// reads for a function's result, its parameters, a global.
   ProvenanceQuestion Q = ProvenanceQuestion::Full;
   Aspect returnsAspect() const;
-  Aspect paramsAspect() const;
   Aspect globalAspect() const;
-  /// Runs \p F for question \p Ask (the memos are kept per question).
-  template <typename F> Provenance asking(ProvenanceQuestion Ask, F Fn) {
+  /// Runs \p Fn(origin) for question \p Ask (the memos are kept per
+  /// question). Outside a summary, memory that may be an element another
+  /// file selects is not claimed shared.
+  template <typename F>
+  Provenance asking(ProvenanceQuestion Ask, SharedOrigin *Source, F Fn) {
     ProvenanceQuestion Saved = Q;
     Q = Ask;
-    Provenance P = Fn();
+    SharedOrigin Mine;
+    Provenance P = Fn(Source ? Source : &Mine);
     Q = Saved;
+    if (P == Provenance::Shared && !Summary && (Source ? Source : &Mine)->Element) {
+      if (Source)
+        *Source = SharedOrigin();
+      return Provenance::Unknown;
+    }
     return P;
   }
 
@@ -136,7 +159,7 @@ private:
     }
     const Memo &Result = Memos[Key];
     if (Source && Result.Source)
-      *Source = Result.Source;
+      setOrigin(Source, Result.Source);
     for (const std::string &D : Result.Deps)
       defer(D);
     return Result.P;

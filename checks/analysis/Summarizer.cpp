@@ -77,7 +77,8 @@ private:
   LockSets Locks;
   StdioBuffers Stdio;
   llvm::DenseMap<const FunctionDecl *, int> MayEnd; // -1: being computed
-  llvm::DenseMap<const FunctionDecl *, std::optional<CallerContext>> Entry;
+  llvm::DenseMap<const FunctionDecl *, CallerContext> Entry;
+  bool EntrySolved = false;
 
   SourcePoint point(const Stmt *S) const { return S ? M.point(S->getBeginLoc()) : SourcePoint(); }
 
@@ -230,6 +231,7 @@ private:
         F.Ends = FunctionFacts::Ending::Never;
       else if (S.ReturnsOnlyAfterExecFailure)
         F.Ends = FunctionFacts::Ending::ExecOnly;
+      F.DeclaredNoReturn = FD->isNoReturn();
       if (F.Ends == FunctionFacts::Ending::Never)
         if (const CallExpr *Exit = exitCall(FD)) {
           F.Exits = true;
@@ -249,11 +251,12 @@ private:
       F.ReturnsOf = std::move(V.Of);
       F.ReturnsFrom = V.Source;
       F.FileBacked = V.FileBacked;
+      F.ReturnsElement = V.Element;
     }
 
     llvm::SmallVector<const FunctionDecl *, 8> Bodies;
     reach(FD, Bodies, &F.Callees);
-    bool TakesLocks = false, WritesStdio = false, Waits = false;
+    bool TakesLocks = false, WritesStdio = false, Waits = false, Joins = false;
     for (const FunctionDecl *B : Bodies)
       for (const CallExpr *CE : M.callsIn(B)) {
         const FunctionDecl *Callee = CE->getDirectCallee();
@@ -264,6 +267,7 @@ private:
                       Callee->hasAttr<AcquireCapabilityAttr>() ||
                       Callee->hasAttr<ReleaseCapabilityAttr>();
         Waits |= R.isWait(Name);
+        Joins |= R.isThreadJoin(Name);
         WritesStdio |= Stdio.effectOf(CE).K != StdioBuffers::Effect::None;
       }
     F.Waits = Waits;
@@ -306,6 +310,18 @@ private:
       if (E != LockObjects::AttrEffect::Unknown)
         F.AttrEffects.push_back({I, int(E)});
     }
+    // The globals its conditions (and its file's callees') test.
+    llvm::DenseSet<const VarDecl *> Tested;
+    for (const FunctionDecl *B : Bodies)
+      Effects.conditionGlobals(B->getBody(), Tested);
+    for (const VarDecl *V : Tested) {
+      MemLoc L;
+      L.Var = V;
+      addPlaces(F.Tests, L, FD, nullptr, {});
+    }
+    llvm::sort(F.Tests, [](const IndexPlace &A, const IndexPlace &B) {
+      return A.Global < B.Global; // (a set of pointers has no order of its own)
+    });
     // What it writes and reads outside its locals.
     const MemorySummary &MS = Effects.summary(FD);
     for (const MemWrite &W : MS.Writes)
@@ -319,8 +335,12 @@ private:
       F.FlushesAll = E.FlushesAll;
       F.MayFlush = Stdio.mayFlush(FD);
     }
-    // Threads it starts (this file's code; the index adds the callees').
-    F.StartsThread = point(Threads.startedIn(FD));
+    // Threads it starts and may leave running (this file's code; the index
+    // adds the callees'): a function that also joins threads is taken to
+    // join those it starts (fio's idle-profile calibration).
+    F.Joins = Joins;
+    if (!Joins)
+      F.StartsThread = point(Threads.startedIn(FD));
     return F;
   }
 
@@ -330,7 +350,7 @@ private:
   }
 
   /// The context of \p S in \p FD.
-  CallerContext contextAt(const FunctionDecl *FD, const Stmt *S, unsigned Depth) {
+  CallerContext contextAt(const FunctionDecl *FD, const Stmt *S) {
     if (M.mayFork(FD)) {
       RoleSet Roles = 0;
       const ForkRegions *Making = nullptr;
@@ -349,41 +369,76 @@ private:
         return C;
       }
     }
-    return entryContext(FD, Depth);
+    return entryContext(FD);
   }
 
-  /// The context in which \p FD is entered.
-  CallerContext entryContext(const FunctionDecl *FD, unsigned Depth) {
-    auto [It, New] = Entry.try_emplace(FD);
-    if (!New)
-      return It->second.value_or(CallerContext()); // known, or recursion
+  /// The context in which \p FD is entered, when it needs no other function's:
+  /// a child entry, a function other files call (its callers', here and
+  /// elsewhere, which the index joins), one called through pointers or not
+  /// at all. None for the functions of this file only it calls.
+  std::optional<CallerContext> entryOfItsOwn(const FunctionDecl *FD) {
     CallerContext C;
     const CallExpr *Via = nullptr;
     if (M.isChildEntry(FD, &Via)) {
       C.Local = ProcessContextFact::Several;
       C.From = Via ? point(Via) : M.point(FD->getLocation());
     } else if (projectFunction(FD)) {
-      C.Inherit.push_back(M.usr(FD).str()); // its callers, here and elsewhere
-    } else if (M.index().AddressTaken.lookup(FD) || Depth > 4 || M.callSites(FD).empty()) {
+      C.Inherit.push_back(M.usr(FD).str());
+    } else if (M.index().AddressTaken.lookup(FD) || M.callSites(FD).empty()) {
       C.Local = ProcessContextFact::Unknown;
     } else {
-      for (const ProcessModel::CallSite &Site : M.callSites(FD)) {
-        if (!Site.Caller)
-          continue; // a global's initialiser: one process
-        CallerContext In = contextAt(Site.Caller, Site.Call, Depth + 1);
-        if (In.Local == ProcessContextFact::Several) {
-          C = In;
-          break;
-        }
-        if (In.Local == ProcessContextFact::Unknown)
-          C.Local = ProcessContextFact::Unknown;
-        for (std::string &G : In.Inherit)
-          if (!llvm::is_contained(C.Inherit, G))
-            C.Inherit.push_back(std::move(G));
+      return std::nullopt;
+    }
+    return C;
+  }
+
+  /// Joins \p In into \p C: several processes over unknown over one; the
+  /// external callers inherited from, as a sorted set.
+  static bool join(CallerContext &C, const CallerContext &In) {
+    auto Rank = [](ProcessContextFact F) {
+      return F == ProcessContextFact::Single ? 0 : F == ProcessContextFact::Unknown ? 1 : 2;
+    };
+    bool Changed = false;
+    if (Rank(In.Local) > Rank(C.Local)) {
+      C.Local = In.Local;
+      C.From = In.From;
+      Changed = true;
+    }
+    for (const std::string &G : In.Inherit)
+      if (auto It = llvm::lower_bound(C.Inherit, G); It == C.Inherit.end() || *It != G) {
+        C.Inherit.insert(It, G);
+        Changed = true;
+      }
+    return Changed;
+  }
+
+  /// The context of the functions this file alone calls, over its call
+  /// graph: joined over their calls to a least fixpoint, so recursion and
+  /// the order of the questions do not matter.
+  CallerContext entryContext(const FunctionDecl *FD) {
+    if (std::optional<CallerContext> Own = entryOfItsOwn(FD))
+      return *Own;
+    if (!EntrySolved) {
+      EntrySolved = true;
+      std::vector<const FunctionDecl *> Nodes;
+      for (const auto &[Callee, Sites] : M.index().Calls)
+        if (Callee && Callee->hasBody() && !entryOfItsOwn(Callee))
+          Nodes.push_back(Callee);
+      llvm::sort(Nodes, [&](const FunctionDecl *A, const FunctionDecl *B) {
+        return SM.isBeforeInTranslationUnit(A->getLocation(), B->getLocation());
+      });
+      for (const FunctionDecl *N : Nodes)
+        Entry[N] = CallerContext();
+      for (bool Changed = true; Changed;) {
+        Changed = false;
+        for (const FunctionDecl *N : Nodes)
+          for (const ProcessModel::CallSite &Site : M.callSites(N))
+            if (Site.Caller) // (a global's initialiser: one process)
+              Changed |= join(Entry[N], contextAt(Site.Caller, Site.Call));
       }
     }
-    Entry[FD] = C;
-    return C;
+    auto It = Entry.find(FD);
+    return It == Entry.end() ? CallerContext() : It->second;
   }
 
   /// Where pointer values come from: this file's sources, joined, and the
@@ -392,7 +447,7 @@ private:
     std::optional<Provenance> Local;
     std::vector<std::string> Of;
     SourcePoint Source;
-    bool FileBacked = false;
+    bool FileBacked = false, Element = false;
   };
   /// A call of a project function of another file, under casts.
   const FunctionDecl *externalCall(const Expr *E) {
@@ -413,6 +468,7 @@ private:
     if (!WasShared && V.Local == Provenance::Shared) {
       V.Source = Origin.Elsewhere.valid() ? Origin.Elsewhere : point(Origin.Call);
       V.FileBacked = Local.isFileBackedMapping(Origin);
+      V.Element = Origin.Element;
     }
   }
 
@@ -458,7 +514,7 @@ private:
         IndexCall C;
         C.Callee = Usr;
         if (Site.Caller) {
-          CallerContext Ctx = contextAt(Site.Caller, CE, 0);
+          CallerContext Ctx = contextAt(Site.Caller, CE);
           C.Context = Ctx.Local;
           C.ContextFrom = Ctx.From;
           C.Inherit = std::move(Ctx.Inherit);
@@ -490,6 +546,13 @@ private:
           U.Calls.push_back(std::move(C));
       }
     }
+    // In an order of their own, not the model's map's.
+    llvm::sort(U.Calls, [](const IndexCall &A, const IndexCall &B) {
+      return std::make_tuple(A.Callee, A.Caller, A.Inherit, A.Args, int(A.Context),
+                             A.ContextFrom, A.Threads, A.At) <
+             std::make_tuple(B.Callee, B.Caller, B.Inherit, B.Args, int(B.Context),
+                             B.ContextFrom, B.Threads, B.At);
+    });
   }
 
   void globals(TUSummary &U) {
@@ -519,6 +582,7 @@ private:
       G.ValueOf = std::move(V.Of);
       G.Source = V.Source;
       G.FileBacked = V.FileBacked;
+      G.Element = V.Element;
       U.Globals[Usr] = std::move(G);
     }
   }
