@@ -31,6 +31,8 @@ std::string suggestRules(const ProjectIndex &Index, const Rules &Known, unsigned
           E["child_result"] = "nonzero";
         if (F->Vfork)
           E["vfork"] = true;
+        if (!F->ForkMayFail)
+          E["may_fail"] = false;
         Add("fork", Name, E);
       }
       // (main ends the program anyway; noreturn is seen by every caller.)

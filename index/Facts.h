@@ -91,6 +91,8 @@ struct FunctionFacts {
   /// Returns a fork result (a fork wrapper), with fork's convention or
   /// nonzero in the child.
   bool Fork = false, ChildIsZero = true, Vfork = false;
+  /// A failed fork reaches its caller (ForkRule::MayFail).
+  bool ForkMayFail = true;
   enum class Ending : uint8_t { Returns, Never, ExecOnly } Ends = Ending::Returns;
   /// Some path ends the process through exit() (atexit handlers run).
   bool Exits = false;

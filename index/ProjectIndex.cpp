@@ -167,6 +167,8 @@ json aspectJson(const FunctionFacts &F, Aspect A) {
       J["zero"] = F.ChildIsZero;
       if (F.Vfork)
         J["vfork"] = true;
+      if (!F.ForkMayFail)
+        J["never_fails"] = true;
       putPoint(J, "at", F.ForkAt);
     }
     break;
@@ -317,6 +319,7 @@ FunctionFacts functionFrom(const json &J) {
     F.Fork = true;
     F.ChildIsZero = as<bool>(*It, "zero");
     F.Vfork = opt<bool>(J, "vfork", false);
+    F.ForkMayFail = !opt<bool>(J, "never_fails", false);
   }
   F.ForkAt = optPoint(J, "at");
   if (auto It = J.find("ends"); It != J.end()) {

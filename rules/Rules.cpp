@@ -45,7 +45,8 @@ const std::vector<CategorySchema> &schemas() {
   static const std::vector<CategorySchema> S = {
       {"fork",
        {{"vfork", FieldType::Bool},
-        {"child_result", FieldType::String, {"zero", "nonzero"}}}},
+        {"child_result", FieldType::String, {"zero", "nonzero"}},
+        {"may_fail", FieldType::Bool}}},
       {"exec", {}},
       {"terminate", {}},
       {"exit", {}},
@@ -318,6 +319,7 @@ private:
       if (E.is_object()) {
         F.Vfork = E.value("vfork", false);
         F.ChildIsZero = E.value("child_result", std::string("zero")) == "zero";
+        F.MayFail = E.value("may_fail", true);
       }
       put(R.Forks, Name, Remove, F);
     } else if (Category == "inherited_ipc") {

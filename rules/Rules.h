@@ -26,6 +26,10 @@ struct ForkRule {
   /// 0 in the child, the pid in the parent, -1 on failure) or "nonzero"
   /// (a wrapper returning true in the child and false in the parent).
   bool ChildIsZero = true;
+  /// Whether a failure (-1, no child) reaches the caller; false for a
+  /// wrapper that retries until it succeeds or ends the process when the
+  /// fork fails.
+  bool MayFail = true;
 };
 
 struct SharedAllocRule {

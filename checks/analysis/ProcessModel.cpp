@@ -414,6 +414,7 @@ std::optional<ForkRule> ProcessModel::forkRule(const CallExpr *CE) {
     ForkRule Rule;
     Rule.Vfork = F->Vfork;
     Rule.ChildIsZero = F->ChildIsZero;
+    Rule.MayFail = F->ForkMayFail;
     return Rule;
   }
   return std::nullopt;
@@ -880,6 +881,7 @@ const FunctionSummary &ProcessModel::summary(const FunctionDecl *FD) {
         if (F.ReturnsPidToCaller) {
           S.ForkWrapper = true;
           S.WrapperRule = F.Site.Rule; // the caller sees the same convention
+          S.WrapperRule.MayFail = F.Site.Rule.MayFail && F.ReturnsFailure;
         }
     // A child that runs a callback it was handed (nginx's ngx_spawn_process
     // runs the worker loop through a pointer) may never come back, whatever

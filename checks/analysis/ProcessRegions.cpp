@@ -823,7 +823,7 @@ private:
         Combos After = combo(RoleParent);
         if (!Site->ChildElsewhere)
           After |= combo(RoleChild);
-        if (Site->Rule.ChildIsZero)
+        if (Site->Rule.ChildIsZero && Site->Rule.MayFail)
           After |= combo(RoleFailure);
         // Constants known (and equal) in every role reaching the fork hold
         // in both processes afterwards; fork-result holders are stale.
@@ -910,6 +910,8 @@ private:
   void recordReturn(const ReturnStmt *RS, const State &S) {
     RoleSet Roles = rolesIn(S.C);
     const Expr *Val = RS->getRetValue();
+    if (Recording && (Roles & RoleFailure))
+      Recording->ReturnsFailure = true;
     if (Roles & RoleParent) {
       // The parent's return must differ from the child's for the caller to
       // tell them apart: the pid, or a non-zero constant.

@@ -99,6 +99,9 @@ struct ForkRegions {
   /// result (or 0) as return value: the function is a fork wrapper whose
   /// caller branches on the pid.
   bool ReturnsPidToCaller = false;
+  /// A return is reached after the fork failed: a wrapper's caller may get
+  /// the failure (not when the wrapper retries, or ends the process).
+  bool ReturnsFailure = false;
   /// The fork result is kept somewhere the caller can see (a member, a
   /// global, an out-parameter) when the child returns.
   bool StoresPidForCaller = false;

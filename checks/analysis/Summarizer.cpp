@@ -219,6 +219,7 @@ private:
         F.Fork = true;
         F.ChildIsZero = S.WrapperRule.ChildIsZero;
         F.Vfork = S.WrapperRule.Vfork;
+        F.ForkMayFail = S.WrapperRule.MayFail;
       }
       F.ChildCallbacks = M.childCallbacks(FD);
       if (F.Fork || !F.ChildCallbacks.empty())

@@ -53,6 +53,24 @@ void start_helper(void) {
 
 void stop_helper(void) { kill(helper_pid, SIGTERM); }
 
+// A wrapper that hands the failure back: its callers must check.
+pid_t fork_once(void) {
+  pid_t pid = fork();
+  if (pid < 0)
+    perror("fork");
+  return pid;
+}
+
+void wait_on_wrapper(void) {
+  pid_t pid = fork_once();
+  if (pid == 0)
+    _exit(0);
+  waitpid(pid, NULL, 0);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'waitpid' may be given -1 from a failed 'fork_once'{{.*}}[procshare-unchecked-fork-failure]
+  // CHECK-NOTES: :[[@LINE-2]]:3: warning: 'waitpid' may be given -1 from a failed 'fork_once'
+  // CHECK-NOTES: :[[@LINE-6]]:15: note: 'fork_once' returns -1 here when it fails
+}
+
 // ---- Negatives -------------------------------------------------------------
 
 void checked_before_kill(void) {
@@ -118,4 +136,37 @@ void start_guarded(void) {
 void stop_guarded(void) {
   if (guarded_pid > 0)
     kill(guarded_pid, SIGTERM);
+}
+
+// Wrappers that never hand back a failure: one retries until the fork
+// succeeds, one ends the process when it fails.
+pid_t fork_retrying(void) {
+  pid_t pid;
+  do
+    pid = fork();
+  while (pid < 0);
+  return pid;
+}
+
+pid_t fork_or_die(void) {
+  pid_t pid = fork();
+  if (pid < 0) {
+    perror("fork");
+    exit(1);
+  }
+  return pid;
+}
+
+void wait_on_retrying(void) {
+  pid_t pid = fork_retrying();
+  if (pid == 0)
+    _exit(0);
+  waitpid(pid, NULL, 0);
+}
+
+void kill_from_fork_or_die(void) {
+  pid_t pid = fork_or_die();
+  if (pid == 0)
+    _exit(0);
+  kill(pid, SIGTERM);
 }
