@@ -208,6 +208,46 @@ void ChildWriteNotPropagatedCheck::checkForkSite(const ForkRegions &F, ASTContex
     return ChildFlags->count(L.Var) > 0;
   };
 
+  // What the child hands on through its exit status (`rc = run();
+  // _exit(rc);`: the check's own advice for a small integer), what the
+  // parent itself writes after the fork (its own state: stress-ng's
+  // `cpu_idx = next(cpu_idx)` in the parent's loop, `rc = WEXITSTATUS(...)`)
+  // and the variable that holds the fork result (the child's `pid =
+  // getpid()`): none of them is a result the parent waits for.
+  std::vector<MemLoc> Owned;
+  for (const auto &[S, Roles] : F.Roles) {
+    const auto *CE = dyn_cast<CallExpr>(S);
+    if (Roles == RoleChild && CE)
+      if (const FunctionDecl *Callee = CE->getDirectCallee();
+          Callee && (M.rules().isTerminate(ProcessModel::ruleName(Callee)) ||
+                     M.rules().isExit(ProcessModel::ruleName(Callee))))
+        for (const Expr *Arg : CE->arguments())
+          if (std::optional<MemLoc> L = ME.locationOf(Arg->IgnoreParenImpCasts()))
+            Owned.push_back(*L);
+    if ((Roles & RoleParent) && !(Roles & RoleChild)) {
+      Locs.clear();
+      ME.directWrites(S, Locs);
+      Owned.insert(Owned.end(), Locs.begin(), Locs.end());
+    }
+  }
+  {
+    const Stmt *Holder = PM->getParentIgnoreParenImpCasts(const_cast<CallExpr *>(F.Site.Call));
+    const VarDecl *Pid = nullptr;
+    if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Holder); BO && BO->isAssignmentOp())
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+        Pid = dyn_cast<VarDecl>(DRE->getDecl());
+    if (const auto *DS = dyn_cast_or_null<DeclStmt>(Holder); DS && DS->isSingleDecl())
+      Pid = dyn_cast<VarDecl>(DS->getSingleDecl());
+    if (Pid) {
+      MemLoc L;
+      L.Var = Pid->getCanonicalDecl();
+      Owned.push_back(L);
+    }
+  }
+  auto IsOwned = [&](const MemLoc &L) {
+    return llvm::any_of(Owned, [&](const MemLoc &O) { return O.overlaps(L); });
+  };
+
   // One finding per place and per child statement (a helper writing several
   // fields is one finding, at the call).
   std::vector<MemLoc> Reported;
@@ -218,7 +258,7 @@ void ChildWriteNotPropagatedCheck::checkForkSite(const ForkRegions &F, ASTContex
         llvm::any_of(Reported, [&](const MemLoc &R) { return R.overlaps(W.Loc); }))
       continue;
     const Stmt *Read = parentReadAfterWait(M, F, Effects, W.Loc);
-    if (!Read || IsChildFlag(W.Loc))
+    if (!Read || IsOwned(W.Loc) || IsChildFlag(W.Loc))
       continue;
     Reported.push_back(W.Loc);
     ReportedAt.insert(W.At);

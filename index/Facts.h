@@ -114,6 +114,9 @@ struct FunctionFacts {
   /// Parameters holding a function that runs in a forked child (a spawn
   /// helper's callback).
   std::vector<unsigned> ChildCallbacks;
+  /// The helper returns only once its child ended (it waits): the callback
+  /// runs in several processes only where the helper's caller does.
+  bool ChildWaited = false;
   SourcePoint ForkAt;
   /// Locks it leaves held, and locks it releases.
   std::vector<IndexPlace> Acquires, Releases;

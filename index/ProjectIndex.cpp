@@ -199,6 +199,8 @@ json aspectJson(const FunctionFacts &F, Aspect A) {
   case Aspect::Child:
     if (!F.ChildCallbacks.empty()) {
       J["cb"] = F.ChildCallbacks;
+      if (F.ChildWaited)
+        J["waited"] = true;
       putPoint(J, "fork_at", F.ForkAt);
     }
     break;
@@ -342,6 +344,7 @@ FunctionFacts functionFrom(const json &J) {
   F.ReturnsOnlyOf = opt<bool>(J, "ret_only_of", false);
   F.FileBacked = opt<bool>(J, "file", false);
   F.ChildCallbacks = opt<std::vector<unsigned>>(J, "cb", {});
+  F.ChildWaited = opt<bool>(J, "waited", false);
   if (!F.ChildCallbacks.empty())
     F.ForkAt = optPoint(J, "fork_at");
   F.Acquires = placesFrom(J, "acq");
@@ -792,10 +795,13 @@ void ProjectIndex::resolve() {
         if (FunctionFacts *Caller = Lookup(G);
             Caller && Caller->Context == ProcessContextFact::Several)
           MakeSeveral(Callee, Caller->ContextFrom);
+      // (A helper that waits for its child runs it alone: the callback is
+      // in several processes where the helper is.)
       for (unsigned Param : Callee.ChildCallbacks)
         if (Param < C->Args.size() && llvm::StringRef(C->Args[Param]).starts_with("f:"))
-          if (FunctionFacts *Cb = Lookup(llvm::StringRef(C->Args[Param]).drop_front(2)))
-            MakeSeveral(*Cb, C->At);
+          if (FunctionFacts *Cb = Lookup(llvm::StringRef(C->Args[Param]).drop_front(2));
+              Cb && (!Callee.ChildWaited || Callee.Context == ProcessContextFact::Several))
+            MakeSeveral(*Cb, Callee.ChildWaited ? Callee.ContextFrom : C->At);
       // Threads started before a call are running in the callee.
       if (!Callee.ThreadsAtEntry.valid()) {
         SourcePoint T = C->Threads;

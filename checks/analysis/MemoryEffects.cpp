@@ -449,7 +449,8 @@ namespace {
 /// The globals an expression loads.
 class GlobalReads : public RecursiveASTVisitor<GlobalReads> {
 public:
-  GlobalReads(const MemoryEffects &ME, llvm::DenseSet<const VarDecl *> &Out) : ME(ME), Out(Out) {}
+  GlobalReads(const MemoryEffects &ME, llvm::DenseSet<const VarDecl *> &Out, unsigned Depth = 2)
+      : ME(ME), Out(Out), Depth(Depth) {}
   bool VisitImplicitCastExpr(ImplicitCastExpr *Cast) {
     if (Cast->getCastKind() == CK_LValueToRValue)
       if (auto L = ME.locationOf(Cast->getSubExpr());
@@ -457,10 +458,33 @@ public:
         Out.insert(L->Var);
     return true;
   }
+  /// A call's result tested is what the function returns tested: the
+  /// globals its returns read (an accessor, stress-ng's
+  /// `while (stress_continue(args))` over `return g_stress_continue_flag;`),
+  /// two calls deep.
+  bool VisitCallExpr(CallExpr *CE) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    if (!Depth || !Callee || !(Callee = Callee->getDefinition()) || !Callee->getBody())
+      return true;
+    struct Returns : RecursiveASTVisitor<Returns> {
+      GlobalReads &Inner;
+      explicit Returns(GlobalReads &Inner) : Inner(Inner) {}
+      bool VisitReturnStmt(ReturnStmt *RS) {
+        if (Expr *V = RS->getRetValue())
+          Inner.TraverseStmt(V);
+        return true;
+      }
+      bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+    };
+    GlobalReads Inner(ME, Out, Depth - 1);
+    Returns(Inner).TraverseStmt(Callee->getBody());
+    return true;
+  }
 
 private:
   const MemoryEffects &ME;
   llvm::DenseSet<const VarDecl *> &Out;
+  unsigned Depth;
 };
 
 /// The conditions of a body's branches and loops, on the AST.

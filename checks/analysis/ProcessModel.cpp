@@ -167,8 +167,10 @@ public:
     // A function used other than by a direct call: a pointer to it escapes
     // (provider tables, callbacks), so its callers are not all visible.
     if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
-      if (!Callees.count(DRE))
+      if (!Callees.count(DRE)) {
         Index.AddressTaken[definitionOf(FD)] = true;
+        ++Index.AddressUses[definitionOf(FD)];
+      }
     return true;
   }
   bool TraverseCallExpr(CallExpr *CE) {
@@ -649,12 +651,45 @@ ProcessModel::processContext(const FunctionDecl *FD, const Stmt *S, unsigned Dep
       return Roles & (RoleChild | RoleParent) ? ProcessContext::Several
                                               : ProcessContext::Single;
   }
-  if (isChildEntry(FD))
-    return ProcessContext::Several;
+  const CallExpr *Via = nullptr;
+  bool WaitedEntry = false;
+  if (isChildEntry(FD, &Via)) {
+    // A helper that waits for its child runs it alone: several processes
+    // run the callback only where they run the helper's call.
+    const FunctionDecl *Helper = Via ? Via->getDirectCallee() : nullptr;
+    if (!Helper || !waitsForChild(Helper))
+      return ProcessContext::Several;
+    WaitedEntry = true;
+  }
+  if (FD->isMain() && !WaitedEntry)
+    return ProcessContext::Single; // the program starts as one process
   if (Depth > 4)
     return ProcessContext::Unknown;
+  // Handed to helpers that wait: as the calls of the helpers are. The
+  // function runs nowhere else when it is named only there.
+  bool HelpersSingle = WaitedEntry;
+  if (WaitedEntry) {
+    std::vector<std::pair<const CallExpr *, unsigned>> Uses = index().FunctionArgs.lookup(FD);
+    HelpersSingle = !FD->isExternallyVisible() && index().AddressUses.lookup(FD) == Uses.size();
+    for (auto [CE, Arg] : Uses) {
+      const FunctionDecl *Helper = CE->getDirectCallee();
+      if (!Helper || !llvm::is_contained(childCallbacks(Helper), Arg) || !waitsForChild(Helper)) {
+        HelpersSingle = false;
+        continue;
+      }
+      ProcessContext C = ProcessContext::Unknown;
+      for (const CallSite &Site : callSites(Helper))
+        if (Site.Call == CE && Site.Caller)
+          C = processContext(Site.Caller, CE, Depth + 1, CallersElsewhere);
+      if (C == ProcessContext::Several)
+        return ProcessContext::Several;
+      HelpersSingle &= C == ProcessContext::Single;
+    }
+  }
   llvm::ArrayRef<CallSite> Sites = callSites(FD);
-  bool AllSingle = !Sites.empty();
+  if (WaitedEntry && Sites.empty())
+    return HelpersSingle ? ProcessContext::Single : ProcessContext::Unknown;
+  bool AllSingle = !Sites.empty() && (!WaitedEntry || HelpersSingle);
   for (const CallSite &Site : Sites) {
     ProcessContext C = Site.Caller
                            ? processContext(Site.Caller, Site.Call, Depth + 1, CallersElsewhere)
@@ -700,6 +735,19 @@ bool ProcessModel::isChildEntry(const FunctionDecl *FD, const CallExpr **Via) {
   if (Via)
     *Via = Found.second;
   return Found.first;
+}
+
+bool ProcessModel::waitsForChild(const FunctionDecl *FD) {
+  FD = definitionOf(FD);
+  if (!FD)
+    return false;
+  if (!FD->hasBody()) {
+    const FunctionFacts *F = external(FD, Aspect::Child);
+    return F && F->ChildWaited;
+  }
+  if (!mayFork(FD) || forks(FD).empty())
+    return false;
+  return llvm::all_of(forks(FD), [](const ForkRegions &F) { return F.ParentWaitsBeforeReturn; });
 }
 
 std::vector<unsigned> ProcessModel::childCallbacks(const FunctionDecl *FD) {

@@ -104,6 +104,10 @@ public:
   /// (directly, or by handing it to such a helper); from the index for a
   /// function without a body here.
   std::vector<unsigned> childCallbacks(const clang::FunctionDecl *FD);
+  /// \p FD forks, and every parent path returns only after waiting since
+  /// the fork (a spawn helper whose child runs alone); from the index for a
+  /// helper of another file.
+  bool waitsForChild(const clang::FunctionDecl *FD);
 
   /// Fully qualified name without template arguments, as rules name it.
   static std::string ruleName(const clang::NamedDecl *D);
@@ -178,6 +182,8 @@ public:
     llvm::DenseMap<const clang::FunctionDecl *, std::vector<CallSite>> Calls;
     llvm::DenseMap<const clang::ValueDecl *, std::vector<const clang::Expr *>> Assigned;
     llvm::DenseMap<const clang::ValueDecl *, bool> AddressTaken;
+    /// How many times a function is named other than by a direct call.
+    llvm::DenseMap<const clang::FunctionDecl *, unsigned> AddressUses;
     /// Constructions that start a thread (rules: thread_start, such as
     /// std::thread::thread).
     /// (the function they are in; null in the initialiser of a global).

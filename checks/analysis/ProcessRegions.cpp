@@ -375,6 +375,9 @@ public:
         if (!S)
           continue;
         State EdgeState = edge(*B, Out, Index, *S);
+        if (S == &Exit && !endsWithReturn(*B) && (rolesIn(EdgeState.C) & RoleParent) &&
+            !allHave(keepRoles(EdgeState.C, RoleParent), FlagWaited))
+          R.ParentWaitsBeforeReturn = false; // (falls off the end)
         Combos Child = keepRoles(EdgeState.C, RoleChild);
         if (!Child)
           continue;
@@ -912,6 +915,8 @@ private:
     const Expr *Val = RS->getRetValue();
     if (Recording && (Roles & RoleFailure))
       Recording->ReturnsFailure = true;
+    if (Recording && (Roles & RoleParent) && !allHave(keepRoles(S.C, RoleParent), FlagWaited))
+      Recording->ParentWaitsBeforeReturn = false;
     if (Roles & RoleParent) {
       // The parent's return must differ from the child's for the caller to
       // tell them apart: the pid, or a non-zero constant.

@@ -102,6 +102,10 @@ struct ForkRegions {
   /// A return is reached after the fork failed: a wrapper's caller may get
   /// the failure (not when the wrapper retries, or ends the process).
   bool ReturnsFailure = false;
+  /// Every parent path that returns has waited since the fork (a spawn
+  /// helper that runs a callback in the child and returns once it ended:
+  /// stress-ng's stress_oomable_child): the child ran alone.
+  bool ParentWaitsBeforeReturn = true;
   /// The fork result is kept somewhere the caller can see (a member, a
   /// global, an out-parameter) when the child returns.
   bool StoresPidForCaller = false;

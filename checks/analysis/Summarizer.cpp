@@ -222,6 +222,7 @@ private:
         F.ForkMayFail = S.WrapperRule.MayFail;
       }
       F.ChildCallbacks = M.childCallbacks(FD);
+      F.ChildWaited = !F.ChildCallbacks.empty() && M.waitsForChild(FD);
       if (F.Fork || !F.ChildCallbacks.empty())
         F.ForkAt = point(M.firstForkReachedFrom(FD));
     }
@@ -380,9 +381,12 @@ private:
   std::optional<CallerContext> entryOfItsOwn(const FunctionDecl *FD) {
     CallerContext C;
     const CallExpr *Via = nullptr;
-    if (M.isChildEntry(FD, &Via)) {
+    if (M.isChildEntry(FD, &Via) &&
+        !(Via && Via->getDirectCallee() && M.waitsForChild(Via->getDirectCallee()))) {
       C.Local = ProcessContextFact::Several;
       C.From = Via ? point(Via) : M.point(FD->getLocation());
+    } else if (FD->isMain()) {
+      C.Local = ProcessContextFact::Single; // the program starts as one process
     } else if (projectFunction(FD)) {
       C.Inherit.push_back(M.usr(FD).str());
     } else if (M.index().AddressTaken.lookup(FD) || M.callSites(FD).empty()) {

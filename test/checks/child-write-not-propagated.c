@@ -368,3 +368,71 @@ int background_restart(struct server_state *srv) {
   waitpid(p, NULL, 0);
   return srv->max_workers;
 }
+
+// The child hands its result on through the exit status, as the message
+// advises: `_exit(rc)` (stress-ng's stressors). The parent's own `rc` is
+// what it read from the status.
+int result_through_exit_status(void) {
+  int rc = 0;
+  pid_t p = fork();
+  if (p < 0)
+    return -1;
+  if (p == 0) {
+    rc = printf("working\n") < 0;
+    _exit(rc);
+  }
+  waitpid(p, NULL, 0);
+  return rc;
+}
+
+// State the parent keeps up itself after the fork, and the variable that
+// holds the fork result, are the parent's own: the child's writes of them
+// are the child's working state.
+int parent_keeps_its_own(int n) {
+  int next = 0, status;
+  for (int i = 0; i < n; i++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      pid = getpid();
+      next = (next + 1) % 4;
+      printf("%d on %d\n", (int)pid, next);
+      _exit(0);
+    }
+    waitpid(pid, &status, 0);
+    next = (next + 1) % 4;
+  }
+  return next;
+}
+
+// A stop flag the child's loop tests through an accessor is its own control
+// flag.
+static volatile int keep_going = 1;
+static int still_going(void) { return keep_going; }
+static int should_run(int i) { return still_going() && i < 100; }
+void stop_flag_through_accessor(void) {
+  pid_t p = fork();
+  if (p == 0) {
+    for (int i = 0; should_run(i); i++)
+      if (i == 50)
+        keep_going = 0;
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  if (keep_going)
+    printf("still going\n");
+}
+
+// Still reported: the child's result is not what it passes to _exit.
+int result_not_through_exit_status(void) {
+  int rc = 0;
+  pid_t p = fork();
+  if (p < 0)
+    return -1;
+  if (p == 0) {
+    rc = printf("working\n") < 0;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' writes 'rc', which the parent reads after waiting{{.*}}[procshare-child-write-not-propagated]
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  return rc;
+}

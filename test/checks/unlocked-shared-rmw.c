@@ -133,6 +133,26 @@ void project_lock(void) {
 }
 #endif
 
+// A helper that runs a callback in a child and does not wait for it: the
+// children of several calls run at once.
+static pid_t run_in_background(void (*fn)(void)) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    fn();
+    _exit(0);
+  }
+  return pid;
+}
+static void count_hit_in_background(void) {
+  st->hits++;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'st->hits' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+}
+void start_background_counters(void) {
+  setup();
+  run_in_background(count_hit_in_background);
+  run_in_background(count_hit_in_background);
+}
+
 // ---- Negatives ---------------------------------------------------------------
 
 void private_memory(void) {
@@ -275,4 +295,25 @@ void init_before_fork(void) {
   if (fork() == 0)
     _exit(0);
   wait(NULL);
+}
+
+// A helper that runs a callback in a child and returns once the child ended
+// (stress-ng's stress_oomable_child): the child runs alone, its parent
+// waiting, so its update loses nothing.
+static int run_alone(void (*fn)(void)) {
+  int status = 0;
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    fn();
+    _exit(0);
+  }
+  waitpid(pid, &status, 0);
+  return status;
+}
+static void count_miss_alone(void) { st->misses++; }
+int main(void) {
+  setup();
+  return run_alone(count_miss_alone);
 }
