@@ -260,6 +260,13 @@ void ChildWriteNotPropagatedCheck::checkForkSite(const ForkRegions &F, ASTContex
     const Stmt *Read = parentReadAfterWait(M, F, Effects, W.Loc);
     if (!Read || IsOwned(W.Loc) || IsChildFlag(W.Loc))
       continue;
+    // A volatile global that a function the child calls sets is the
+    // process's own asynchronous flag (stress-ng's g_stress_continue_flag,
+    // which its signal handlers and error paths clear to stop the process
+    // they run in): it steers the child.
+    if (W.Callee && W.Loc.Var && W.Loc.Path.empty() && W.Loc.Var->hasGlobalStorage() &&
+        W.Loc.Var->getType().isVolatileQualified())
+      continue;
     Reported.push_back(W.Loc);
     ReportedAt.insert(W.At);
     std::string Name = W.Loc.display();

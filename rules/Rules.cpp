@@ -80,6 +80,7 @@ const std::vector<CategorySchema> &schemas() {
       {"write_through", {{"arg", FieldType::UInt}}, {"arg"}},
       {"mutating_methods", {}},
       {"private_alloc", {}},
+      {"dealloc", {}},
       {"lock_guards", {}},
       {"thread_start", {}},
       {"thread_join", {}},
@@ -415,6 +416,7 @@ private:
           : Category == "thread_join" ? &R.ThreadJoin
           : Category == "mutating_methods" ? &R.MutatingMethods
           : Category == "private_alloc" ? &R.PrivateAllocs
+          : Category == "dealloc" ? &R.Deallocs
           : Category == "lock_guards" ? &R.LockGuards
           : Category == "async_signal_unsafe" ? &R.AsyncSignalUnsafe
           : Category == "heap_owning_types" ? &R.HeapOwningTypes

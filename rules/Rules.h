@@ -184,6 +184,7 @@ public:
   }
   /// Allocates process-private memory (malloc, strdup...).
   bool isPrivateAlloc(llvm::StringRef Name) const { return PrivateAllocs.count(Name); }
+  bool isDealloc(llvm::StringRef Name) const { return Deallocs.count(Name); }
   const LockRule *lock(llvm::StringRef Name) const { return find(Locks, Name); }
   const LockTypeRule *lockType(llvm::StringRef Name) const {
     return find(LockTypes, Name);
@@ -224,7 +225,7 @@ private:
   struct Empty {};
   llvm::StringMap<ForkRule> Forks;
   llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ChildEntry, ThreadStart, ThreadJoin,
-      AsyncSignalSafe, AsyncSignalUnsafe, HeapOwningTypes, MutatingMethods, PrivateAllocs, LockGuards;
+      AsyncSignalSafe, AsyncSignalUnsafe, HeapOwningTypes, MutatingMethods, PrivateAllocs, Deallocs, LockGuards;
   llvm::StringMap<unsigned> WriteThrough, LockUses, PidUses;
   llvm::StringMap<int> StdioWrites, StdioFlushes, StdioBuffering;
   llvm::StringMap<LockInitRule> LockInits;

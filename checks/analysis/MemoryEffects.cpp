@@ -328,6 +328,9 @@ void MemoryEffects::directReads(const Stmt *S, const ParentMap &PM,
     if (summarisedCallee(CE))
       return;
     const FunctionDecl *Callee = CE->getDirectCallee();
+    // (free(p) and munmap(p, n) release the memory without reading it.)
+    if (Callee && M.rules().isDealloc(ProcessModel::ruleName(Callee)))
+      return;
     int Through = Callee ? M.rules().writeThroughArg(ProcessModel::ruleName(Callee)) : -1;
     for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
       const Expr *Arg = CE->getArg(I);

@@ -436,3 +436,32 @@ int result_not_through_exit_status(void) {
   waitpid(p, NULL, 0);
   return rc;
 }
+
+// A volatile stop flag that helpers clear, in whatever process they run
+// (a signal handler, an error path), steers the child that calls them.
+static volatile int running = 1;
+static void stop_running(void) { running = 0; }
+void child_stops_itself(void) {
+  pid_t p = fork();
+  if (p == 0) {
+    stop_running();
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  if (!running)
+    printf("stopped\n");
+}
+
+// free() releases the memory without reading what the child wrote there.
+void child_fills_buffer_parent_frees(void) {
+  int *buf = malloc(4 * sizeof *buf);
+  if (!buf)
+    return;
+  pid_t p = fork();
+  if (p == 0) {
+    buf[0] = 1;
+    _exit(0);
+  }
+  waitpid(p, NULL, 0);
+  free(buf);
+}
