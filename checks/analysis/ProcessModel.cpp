@@ -7,6 +7,7 @@
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
+#include "clang/Lex/Lexer.h"
 #include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -431,6 +432,18 @@ CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM,
   std::string Name = ruleName(Callee);
   if (R->isTerminate(Name) || R->isExit(Name) || Callee->isNoReturn())
     return CallEffect::Ends;
+  // The raw system calls that end the process (stress-ng's shim_exit_group
+  // calls syscall(__NR_exit_group, status)).
+  if (Name == "syscall" && CE->getNumArgs() > 0) {
+    SourceLocation Arg = CE->getArg(0)->IgnoreParenImpCasts()->getBeginLoc();
+    const SourceManager &SM = Ctx.getSourceManager();
+    if (Arg.isMacroID()) {
+      StringRef Macro = Lexer::getImmediateMacroName(Arg, SM, Ctx.getLangOpts());
+      if (Macro == "__NR_exit" || Macro == "__NR_exit_group" || Macro == "SYS_exit" ||
+          Macro == "SYS_exit_group")
+        return CallEffect::Ends;
+    }
+  }
   if (R->isExec(Name))
     return CallEffect::Exec;
   if (Callee->getBuiltinID())

@@ -179,7 +179,10 @@ Provenance SharedMemory::declOf(const ValueDecl *D, SharedOrigin *Source) {
       // project passes private memory. Shared memory from its callers is not
       // claimed: which object each process is handed is the callers' choice
       // (fio hands each job process its own element of a shared segment).
-      if (FD && FD->isExternallyVisible() && !Summary &&
+      // (Not asked when the question is whether it is shared: private or
+      // unknown, the answer is no, and a file whose analysis did not read
+      // the fact is not analysed again when it changes.)
+      if (FD && FD->isExternallyVisible() && !Summary && Q != ProvenanceQuestion::IsShared &&
           !M.index().AddressTaken.lookup(FD))
         if (const FunctionFacts *F = M.indexed(FD, Aspect::ParamsPrivate);
             F && Index < F->Params.size() && F->Params[Index] == Provenance::Private)

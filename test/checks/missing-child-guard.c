@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -474,4 +475,22 @@ int start_session_ambiguous(void) {
   }
   log_start(p);
   return 0;
+}
+
+// The raw exit system calls end the child (stress-ng's shim_exit_group).
+void child_ends_by_syscall(void) {
+  pid_t p = fork();
+  if (p == 0) {
+    puts("child");
+    syscall(SYS_exit_group, 0);
+  }
+  if (p > 0)
+    waitpid(p, NULL, 0);
+  counter++;
+}
+void child_ends_by_raw_exit(void) {
+  pid_t p = fork();
+  if (p == 0)
+    syscall(__NR_exit, 1);
+  counter++;
 }
