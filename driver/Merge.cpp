@@ -34,6 +34,18 @@ std::string identity(const json &R) {
   return R["check"].dump() + R["file"].dump() + R["line"].dump() + R["column"].dump() +
          R["message"].dump();
 }
+
+/// Writes the merged \p Text to \p Output (atomically), or to stdout.
+int emit(const std::string &Output, const std::string &Text) {
+  if (Output.empty()) {
+    llvm::outs() << Text;
+    return 0;
+  }
+  std::string Error;
+  if (!writeFileAtomically(Output, Text, Error))
+    return fail(Error);
+  return 0;
+}
 } // namespace
 
 /// Joins project indexes (of the shards of a run): the newest summary of
@@ -62,15 +74,7 @@ int mergeIndexes(const std::vector<std::string> &Inputs, const std::string &Outp
   std::vector<TUSummary> Units;
   for (auto &[File, U] : Newest)
     Units.push_back(std::move(U));
-  std::string Text = ProjectIndex::write(Units, Stamp);
-  if (Output.empty()) {
-    llvm::outs() << Text;
-    return 0;
-  }
-  std::string Error;
-  if (!writeFileAtomically(Output, Text, Error))
-    return fail(Error);
-  return 0;
+  return emit(Output, ProjectIndex::write(Units, Stamp));
 }
 
 /// The first input is a project index.
@@ -155,15 +159,7 @@ int mergeMain(int argc, const char **argv) {
       Into.push_back(R);
     }
   }
-  std::string Text = Merged->dump(2) + "\n";
-  if (Output.empty()) {
-    llvm::outs() << Text;
-    return 0;
-  }
-  std::string Error;
-  if (!writeFileAtomically(Output, Text, Error))
-    return fail(Error);
-  return 0;
+  return emit(Output, Merged->dump(2) + "\n");
 }
 
 } // namespace procshare

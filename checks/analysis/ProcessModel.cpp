@@ -423,6 +423,21 @@ std::optional<ForkRule> ProcessModel::forkRule(const CallExpr *CE) {
   return std::nullopt;
 }
 
+bool ProcessModel::isExitSyscall(const CallExpr *CE) const {
+  // The raw system calls that end the process (stress-ng's shim_exit_group
+  // calls syscall(__NR_exit_group, status)).
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  if (!Callee || CE->getNumArgs() == 0 || ruleName(Callee) != "syscall")
+    return false;
+  SourceLocation Arg = CE->getArg(0)->IgnoreParenImpCasts()->getBeginLoc();
+  if (!Arg.isMacroID())
+    return false;
+  StringRef Macro =
+      Lexer::getImmediateMacroName(Arg, Ctx.getSourceManager(), Ctx.getLangOpts());
+  return Macro == "__NR_exit" || Macro == "__NR_exit_group" || Macro == "SYS_exit" ||
+         Macro == "SYS_exit_group";
+}
+
 CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM,
                                     bool MayNotReturn) {
   const FunctionDecl *Callee = CE->getDirectCallee();
@@ -432,18 +447,8 @@ CallEffect ProcessModel::callEffect(const CallExpr *CE, const ParentMap &PM,
   std::string Name = ruleName(Callee);
   if (R->isTerminate(Name) || R->isExit(Name) || Callee->isNoReturn())
     return CallEffect::Ends;
-  // The raw system calls that end the process (stress-ng's shim_exit_group
-  // calls syscall(__NR_exit_group, status)).
-  if (Name == "syscall" && CE->getNumArgs() > 0) {
-    SourceLocation Arg = CE->getArg(0)->IgnoreParenImpCasts()->getBeginLoc();
-    const SourceManager &SM = Ctx.getSourceManager();
-    if (Arg.isMacroID()) {
-      StringRef Macro = Lexer::getImmediateMacroName(Arg, SM, Ctx.getLangOpts());
-      if (Macro == "__NR_exit" || Macro == "__NR_exit_group" || Macro == "SYS_exit" ||
-          Macro == "SYS_exit_group")
-        return CallEffect::Ends;
-    }
-  }
+  if (isExitSyscall(CE))
+    return CallEffect::Ends;
   if (R->isExec(Name))
     return CallEffect::Exec;
   if (Callee->getBuiltinID())

@@ -104,6 +104,8 @@ public:
   /// (directly, or by handing it to such a helper); from the index for a
   /// function without a body here.
   std::vector<unsigned> childCallbacks(const clang::FunctionDecl *FD);
+  /// A raw exit system call: syscall(__NR_exit_group, ...), SYS_exit...
+  bool isExitSyscall(const clang::CallExpr *CE) const;
   /// \p FD forks, and every parent path returns only after waiting since
   /// the fork (a spawn helper whose child runs alone); from the index for a
   /// helper of another file.

@@ -143,6 +143,7 @@ private:
       std::string Name = ProcessModel::ruleName(Callee);
       const FunctionDecl *Def = nullptr;
       if (R.isTerminate(Name) || R.isExit(Name) || R.isExec(Name) || Callee->isNoReturn() ||
+          M.isExitSyscall(CE) ||
           (Callee->hasBody(Def) && Def && Def != FD && mayEnd(Def))) {
         Found = true;
         break;
