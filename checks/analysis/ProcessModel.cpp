@@ -755,6 +755,51 @@ bool ProcessModel::isChildEntry(const FunctionDecl *FD, const CallExpr **Via) {
   return Found.first;
 }
 
+ProcessModel::ProcessContext ProcessModel::concurrentContext(const FunctionDecl *FD,
+                                                            const Stmt *S) {
+  ProcessContext C = processContext(FD, S);
+  FD = definitionOf(FD);
+  if (C != ProcessContext::Several || !FD || !mayFork(FD) || !FD->getBody())
+    return C;
+  // Code a child runs alone runs in one process at a time, as the
+  // function's own code does: its context is the function's.
+  bool AloneChild = false;
+  for (const ForkRegions &F : forks(FD)) {
+    RoleSet R = F.rolesOf(S);
+    if (R == RoleChild && childRunsAlone(F))
+      AloneChild = true;
+    else if (R & (RoleChild | RoleParent))
+      return C;
+  }
+  return AloneChild ? processContext(FD, FD->getBody()) : C;
+}
+
+bool ProcessModel::childRunsAlone(const ForkRegions &F) {
+  auto [It, New] = Alone.try_emplace(&F, false);
+  if (!New)
+    return It->second;
+  if (F.Site.Rule.Vfork || !F.ParentWaitsBeforeReturn || F.ParentReforksBeforeWait)
+    return false;
+  MemoryEffects &ME = memoryEffects();
+  llvm::SmallVector<MemLoc, 4> Locs;
+  auto OwnLocal = [](const MemLoc &L) {
+    return L.Var && !L.throughPointer() && !L.Var->hasGlobalStorage();
+  };
+  for (const Stmt *S : F.ParentBeforeWait) {
+    Locs.clear();
+    ME.directWrites(S, Locs);
+    if (!llvm::all_of(Locs, OwnLocal))
+      return false;
+    if (const auto *CE = dyn_cast<CallExpr>(S); CE && CE != F.Site.Call && !mayWait(CE)) {
+      std::vector<MemWrite> W;
+      ME.callWrites(CE, W);
+      if (!llvm::all_of(W, [&](const MemWrite &X) { return OwnLocal(X.Loc); }))
+        return false;
+    }
+  }
+  return Alone[&F] = true;
+}
+
 bool ProcessModel::waitsForChild(const FunctionDecl *FD) {
   FD = definitionOf(FD);
   if (!FD)

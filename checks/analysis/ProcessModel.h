@@ -110,6 +110,11 @@ public:
   /// the fork (a spawn helper whose child runs alone); from the index for a
   /// helper of another file.
   bool waitsForChild(const clang::FunctionDecl *FD);
+  /// The child of \p F runs alone: no sibling of the same fork runs beside
+  /// it (the parent waits before it forks again or returns) and the parent
+  /// writes no memory outside its locals before it waits (stress-ng's
+  /// mmaptorture: fork, kill and wait, once per iteration).
+  bool childRunsAlone(const ForkRegions &F);
 
   /// Fully qualified name without template arguments, as rules name it.
   static std::string ruleName(const clang::NamedDecl *D);
@@ -152,6 +157,9 @@ public:
   /// code, Single when \p FD is internal and every call of it is Single, and
   /// otherwise what the project index resolved from its callers in other
   /// files (with \p CallersElsewhere), or Unknown.
+  /// processContext, for updates that race only with one running at the
+  /// same time: a child that runs alone has the context of its function.
+  ProcessContext concurrentContext(const clang::FunctionDecl *FD, const clang::Stmt *S);
   ProcessContext processContext(const clang::FunctionDecl *FD, const clang::Stmt *S,
                                 unsigned Depth = 0, bool CallersElsewhere = true);
 
@@ -281,6 +289,7 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *, std::optional<std::vector<unsigned>>> Callbacks;
   llvm::DenseMap<const clang::FunctionDecl *, std::pair<bool, const clang::CallExpr *>>
       ChildEntries;
+  llvm::DenseMap<const ForkRegions *, bool> Alone;
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FunctionInfo>> Infos;
   std::unique_ptr<TUIndex> TheIndex;
   const clang::Preprocessor *PP = nullptr;

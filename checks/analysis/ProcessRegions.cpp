@@ -120,6 +120,15 @@ RoleSet rolesWith(Combos C, unsigned Flag) {
   return Out;
 }
 
+/// The roles of the combinations without \p Flag.
+RoleSet rolesWithout(Combos C, unsigned Flag) {
+  RoleSet Out = 0;
+  for (unsigned Bit = 0; Bit < NumRoles * FlagSets; ++Bit)
+    if ((C & (1u << Bit)) && !((Bit % FlagSets) & Flag))
+      Out |= RoleSet(1u << (Bit / FlagSets));
+  return Out;
+}
+
 bool allHave(Combos C, unsigned Flag) {
   if (!C)
     return false;
@@ -815,12 +824,16 @@ private:
       Recording->Roles[St] |= rolesIn(S.C);
       if (RoleSet W = rolesWith(S.C, FlagWaited))
         Recording->WaitedRoles[St] |= W;
+      if (rolesWithout(S.C, FlagWaited) & RoleParent)
+        Recording->ParentBeforeWait.push_back(St);
     }
 
     if (const auto *CE = dyn_cast<CallExpr>(St)) {
       if (Site && CE == Site->Call) {
         if (Recording)
           ForkBlock = CurrentBlock;
+        if (Recording && (rolesWithout(S.C, FlagWaited) & RoleParent))
+          Recording->ParentReforksBeforeWait = true;
         if (Recording && keepRoles(S.C, RoleChild))
           Recording->Reforks = true;
         Combos After = combo(RoleParent);

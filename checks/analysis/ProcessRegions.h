@@ -106,6 +106,12 @@ struct ForkRegions {
   /// helper that runs a callback in the child and returns once it ended:
   /// stress-ng's stress_oomable_child): the child ran alone.
   bool ParentWaitsBeforeReturn = true;
+  /// The parent reaches the fork again without having waited (children of
+  /// this fork may run side by side).
+  bool ParentReforksBeforeWait = false;
+  /// What the parent runs after the fork before it has waited, on some
+  /// path (the statements a child may run beside).
+  std::vector<const clang::Stmt *> ParentBeforeWait;
   /// The fork result is kept somewhere the caller can see (a member, a
   /// global, an out-parameter) when the child returns.
   bool StoresPidForCaller = false;

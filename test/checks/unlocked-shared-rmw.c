@@ -313,7 +313,37 @@ static int run_alone(void (*fn)(void)) {
   return status;
 }
 static void count_miss_alone(void) { st->misses++; }
+
+// Children one at a time, each waited for before the next fork: no two
+// processes update the counter at once (stress-ng's mmaptorture).
+static void sequential_children(void) {
+  for (int i = 0; i < 4; i++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      st->hits++;
+      _exit(0);
+    }
+    if (pid > 0)
+      waitpid(pid, NULL, 0);
+  }
+}
+
+// Still reported: the parent writes the shared memory before it waits.
+static void parent_writes_before_waiting(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    st->misses++;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'st->misses' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+    _exit(0);
+  }
+  st->ready = 1;
+  if (pid > 0)
+    waitpid(pid, NULL, 0);
+}
+
 int main(void) {
   setup();
+  sequential_children();
+  parent_writes_before_waiting();
   return run_alone(count_miss_alone);
 }
