@@ -506,9 +506,6 @@ private:
   }
 
   void calls(TUSummary &U) {
-    std::set<std::tuple<std::string, std::string, int, SourcePoint, SourcePoint, SourcePoint,
-                        std::vector<std::string>, std::vector<std::string>>>
-        Seen;
     for (const auto &[Callee, Sites] : M.index().Calls) {
       if (!projectFunction(Callee))
         continue;
@@ -545,20 +542,21 @@ private:
               return llvm::StringRef(A).starts_with("f:");
             }))
           C.At = point(CE);
-        // Calls that tell the same are kept once.
-        auto Key = std::make_tuple(C.Callee, C.Caller, int(C.Context), C.ContextFrom,
-                                   C.Threads, C.At, C.Inherit, C.Args);
-        if (Seen.insert(std::move(Key)).second)
-          U.Calls.push_back(std::move(C));
+        U.Calls.push_back(std::move(C));
       }
     }
-    // In an order of their own, not the model's map's.
-    llvm::sort(U.Calls, [](const IndexCall &A, const IndexCall &B) {
-      return std::make_tuple(A.Callee, A.Caller, A.Inherit, A.Args, int(A.Context),
-                             A.ContextFrom, A.Threads, A.At) <
-             std::make_tuple(B.Callee, B.Caller, B.Inherit, B.Args, int(B.Context),
-                             B.ContextFrom, B.Threads, B.At);
-    });
+    // In an order of their own, not the model's map's; calls that tell the
+    // same are kept once.
+    auto Key = [](const IndexCall &C) {
+      return std::tie(C.Callee, C.Caller, C.Inherit, C.Args, C.Context, C.ContextFrom,
+                      C.Threads, C.At);
+    };
+    llvm::sort(U.Calls, [&](const IndexCall &A, const IndexCall &B) { return Key(A) < Key(B); });
+    U.Calls.erase(std::unique(U.Calls.begin(), U.Calls.end(),
+                              [&](const IndexCall &A, const IndexCall &B) {
+                                return Key(A) == Key(B);
+                              }),
+                  U.Calls.end());
   }
 
   void globals(TUSummary &U) {
