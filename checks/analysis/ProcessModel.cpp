@@ -761,17 +761,27 @@ ProcessModel::ProcessContext ProcessModel::concurrentContext(const FunctionDecl 
   FD = definitionOf(FD);
   if (C != ProcessContext::Several || !FD || !mayFork(FD) || !FD->getBody())
     return C;
-  // Code a child runs alone runs in one process at a time, as the
-  // function's own code does: its context is the function's.
-  bool AloneChild = false;
+  // Code a child runs alone, and code the parent runs only once it has
+  // waited for the child, run in one process at a time, as the function's
+  // own code does: their context is the function's.
+  bool Ordered = false;
   for (const ForkRegions &F : forks(FD)) {
     RoleSet R = F.rolesOf(S);
-    if (R == RoleChild && childRunsAlone(F))
-      AloneChild = true;
-    else if (R & (RoleChild | RoleParent))
+    if (!(R & (RoleChild | RoleParent)))
+      continue;
+    if (R == RoleChild ? childRunsAlone(F) : parentRunsAfterChild(F, S))
+      Ordered = true;
+    else
       return C;
   }
-  return AloneChild ? processContext(FD, FD->getBody()) : C;
+  return Ordered ? processContext(FD, FD->getBody()) : C;
+}
+
+bool ProcessModel::parentRunsAfterChild(const ForkRegions &F, const Stmt *S) {
+  // Every parent path to S has waited since the fork, and no path forks
+  // again before waiting (then a wait reaps one of several children).
+  return !(F.rolesOf(S) & RoleChild) && !(F.unwaitedRolesOf(S) & RoleParent) &&
+         !F.ParentReforksBeforeWait && !F.Site.Rule.Vfork;
 }
 
 bool ProcessModel::childRunsAlone(const ForkRegions &F) {

@@ -115,6 +115,10 @@ public:
   /// writes no memory outside its locals before it waits (stress-ng's
   /// mmaptorture: fork, kill and wait, once per iteration).
   bool childRunsAlone(const ForkRegions &F);
+  /// True when the parent reaches \p S only after it has waited for the
+  /// child of \p F (a fork, kill and wait per loop round): S and the child
+  /// never run at the same time.
+  bool parentRunsAfterChild(const ForkRegions &F, const clang::Stmt *S);
 
   /// Fully qualified name without template arguments, as rules name it.
   static std::string ruleName(const clang::NamedDecl *D);
@@ -158,7 +162,8 @@ public:
   /// otherwise what the project index resolved from its callers in other
   /// files (with \p CallersElsewhere), or Unknown.
   /// processContext, for updates that race only with one running at the
-  /// same time: a child that runs alone has the context of its function.
+  /// same time: a child that runs alone, and a parent that has waited for
+  /// its child, have the context of their function.
   ProcessContext concurrentContext(const clang::FunctionDecl *FD, const clang::Stmt *S);
   ProcessContext processContext(const clang::FunctionDecl *FD, const clang::Stmt *S,
                                 unsigned Depth = 0, bool CallersElsewhere = true);

@@ -676,6 +676,25 @@ private:
     return Indirect;
   }
 
+  /// A wait that may reap this fork's child: it is given the fork result,
+  /// or no process id at all (wait(&status), waitpid(-1, ...), a helper
+  /// that reaps every child). `waitpid(other, ...)` with the pid of another
+  /// child does not: this one may still run.
+  bool waitsForThisChild(const CallExpr *CE, const State &S) const {
+    bool OtherPid = false;
+    for (const Expr *Arg : CE->arguments()) {
+      if (isForkValue(Arg, S))
+        return true;
+      const Expr *A = Arg->IgnoreParenImpCasts();
+      if (A->isValueDependent() || A->isIntegerConstantExpr(Ctx))
+        continue;
+      if (const auto *TT = A->getType()->getAs<TypedefType>())
+        OtherPid |= TT->getDecl()->getName() == "pid_t" ||
+                    TT->getDecl()->getName() == "__pid_t";
+    }
+    return !OtherPid;
+  }
+
   bool isForkValue(const Expr *E, const State &S) const {
     if (!Site)
       return false;
@@ -824,7 +843,10 @@ private:
       Recording->Roles[St] |= rolesIn(S.C);
       if (RoleSet W = rolesWith(S.C, FlagWaited))
         Recording->WaitedRoles[St] |= W;
-      if (rolesWithout(S.C, FlagWaited) & RoleParent)
+      RoleSet Unwaited = rolesWithout(S.C, FlagWaited);
+      if (Unwaited)
+        Recording->UnwaitedRoles[St] |= Unwaited;
+      if (Unwaited & RoleParent)
         Recording->ParentBeforeWait.push_back(St);
     }
 
@@ -872,7 +894,7 @@ private:
         for (const Expr *Arg : CE->arguments())
           if (isForkValue(Arg, S))
             Recording->ForkValueArgs[Arg] |= rolesIn(S.C);
-      if (M.mayWait(CE))
+      if (M.mayWait(CE) && waitsForThisChild(CE, S))
         S.C = mapFlags(S.C, [](unsigned F) { return F | FlagWaited; });
       switch (M.callEffect(CE, PM)) {
       case CallEffect::Ends:

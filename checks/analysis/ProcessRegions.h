@@ -90,6 +90,9 @@ struct ForkRegions {
   /// The roles in which a statement runs after a wait-like call (wait,
   /// waitpid..., or a function of this file that waits) since the fork.
   llvm::DenseMap<const clang::Stmt *, RoleSet> WaitedRoles;
+  /// The roles in which a statement runs on some path with no wait since
+  /// the fork.
+  llvm::DenseMap<const clang::Stmt *, RoleSet> UnwaitedRoles;
   /// The child is told apart from the parent somewhere (a branch on the
   /// result isolates a child-only path).
   bool ChildIsolated = false;
@@ -143,6 +146,10 @@ struct ForkRegions {
   RoleSet waitedRolesOf(const clang::Stmt *S) const {
     auto It = WaitedRoles.find(S);
     return It == WaitedRoles.end() ? 0 : It->second;
+  }
+  RoleSet unwaitedRolesOf(const clang::Stmt *S) const {
+    auto It = UnwaitedRoles.find(S);
+    return It == UnwaitedRoles.end() ? 0 : It->second;
   }
 };
 

@@ -18,6 +18,7 @@
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <signal.h>
 
 struct stats {
   long hits;
@@ -341,9 +342,51 @@ static void parent_writes_before_waiting(void) {
     waitpid(pid, NULL, 0);
 }
 
+// One child per round, killed and waited for at the end of the round
+// (stress-ng's mmaptorture): what the parent updates at the top of a round
+// or after the wait comes after the last child ended; what it updates
+// while the child runs races with the child.
+static void child_per_round(void) {
+  for (int i = 0; i < 4; i++) {
+    st->hits++;
+    pid_t pid = fork();
+    if (pid == 0) {
+      st->misses++;
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: 'st->misses' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+      _exit(0);
+    }
+    st->misses += 2;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'st->misses' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, NULL, 0);
+    }
+    st->hits += 3;
+  }
+}
+
+// Still reported: the wait is for the first child; the second still runs.
+static void waits_for_another_child(void) {
+  pid_t first = fork();
+  if (first == 0)
+    _exit(0);
+  pid_t second = fork();
+  if (second == 0) {
+    st->hits++;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'st->hits' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+    _exit(0);
+  }
+  waitpid(first, NULL, 0);
+  st->hits++;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'st->hits' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+  waitpid(second, NULL, 0);
+}
+
 int main(void) {
   setup();
   sequential_children();
   parent_writes_before_waiting();
+  child_per_round();
+  waits_for_another_child();
   return run_alone(count_miss_alone);
 }
