@@ -112,8 +112,8 @@ public:
   bool waitsForChild(const clang::FunctionDecl *FD);
   /// The child of \p F runs alone: no sibling of the same fork runs beside
   /// it (the parent waits before it forks again or returns) and the parent
-  /// writes no memory outside its locals before it waits (stress-ng's
-  /// mmaptorture: fork, kill and wait, once per iteration).
+  /// writes no memory outside its locals before it waits (children one at a
+  /// time, each waited for before the next fork).
   bool childRunsAlone(const ForkRegions &F);
   /// True when the parent reaches \p S only after it has waited for the
   /// child of \p F (a fork, kill and wait per loop round): S and the child

@@ -316,7 +316,7 @@ static int run_alone(void (*fn)(void)) {
 static void count_miss_alone(void) { st->misses++; }
 
 // Children one at a time, each waited for before the next fork: no two
-// processes update the counter at once (stress-ng's mmaptorture).
+// processes update the counter at once.
 static void sequential_children(void) {
   for (int i = 0; i < 4; i++) {
     pid_t pid = fork();
@@ -342,8 +342,7 @@ static void parent_writes_before_waiting(void) {
     waitpid(pid, NULL, 0);
 }
 
-// One child per round, killed and waited for at the end of the round
-// (stress-ng's mmaptorture): what the parent updates at the top of a round
+// One child per round, killed and waited for at the end of the round: what the parent updates at the top of a round
 // or after the wait comes after the last child ended; what it updates
 // while the child runs races with the child.
 static void child_per_round(void) {
