@@ -795,7 +795,9 @@ bool ProcessModel::childRunsAlone(const ForkRegions &F) {
   auto OwnLocal = [](const MemLoc &L) {
     return L.Var && !L.throughPointer() && !L.Var->hasGlobalStorage();
   };
-  for (const Stmt *S : F.ParentBeforeWait) {
+  for (auto [S, Unwaited] : F.UnwaitedRoles) {
+    if (!(Unwaited & RoleParent))
+      continue;
     Locs.clear();
     ME.directWrites(S, Locs);
     if (!llvm::all_of(Locs, OwnLocal))

@@ -843,11 +843,8 @@ private:
       Recording->Roles[St] |= rolesIn(S.C);
       if (RoleSet W = rolesWith(S.C, FlagWaited))
         Recording->WaitedRoles[St] |= W;
-      RoleSet Unwaited = rolesWithout(S.C, FlagWaited);
-      if (Unwaited)
+      if (RoleSet Unwaited = rolesWithout(S.C, FlagWaited))
         Recording->UnwaitedRoles[St] |= Unwaited;
-      if (Unwaited & RoleParent)
-        Recording->ParentBeforeWait.push_back(St);
     }
 
     if (const auto *CE = dyn_cast<CallExpr>(St)) {

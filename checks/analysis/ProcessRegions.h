@@ -91,7 +91,7 @@ struct ForkRegions {
   /// waitpid..., or a function of this file that waits) since the fork.
   llvm::DenseMap<const clang::Stmt *, RoleSet> WaitedRoles;
   /// The roles in which a statement runs on some path with no wait since
-  /// the fork.
+  /// the fork (with the parent's role: what a child may run beside).
   llvm::DenseMap<const clang::Stmt *, RoleSet> UnwaitedRoles;
   /// The child is told apart from the parent somewhere (a branch on the
   /// result isolates a child-only path).
@@ -112,9 +112,6 @@ struct ForkRegions {
   /// The parent reaches the fork again without having waited (children of
   /// this fork may run side by side).
   bool ParentReforksBeforeWait = false;
-  /// What the parent runs after the fork before it has waited, on some
-  /// path (the statements a child may run beside).
-  std::vector<const clang::Stmt *> ParentBeforeWait;
   /// The fork result is kept somewhere the caller can see (a member, a
   /// global, an out-parameter) when the child returns.
   bool StoresPidForCaller = false;
