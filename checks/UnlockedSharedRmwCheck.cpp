@@ -149,7 +149,7 @@ void UnlockedSharedRmwCheck::report(const Expr *Update, const Expr *Target,
   // it), the callers may hold the lock by contract (httpd's socache and
   // slotmem providers): report only in a file that takes locks itself, whose
   // discipline this update escapes.
-  ProcessModel::ProcessContext Context = M.concurrentContext(FD, Update);
+  ProcessModel::ProcessContext Context = M.concurrentContext(FD, Update, Source);
   if (Context == ProcessModel::ProcessContext::Single ||
       (Context == ProcessModel::ProcessContext::Unknown && !M.translationUnitLocks()))
     return;

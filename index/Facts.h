@@ -111,6 +111,11 @@ struct FunctionFacts {
   bool FileBacked = false; ///< that allocation maps a file
   /// The shared result is an element selected by a varying index.
   bool ReturnsElement = false;
+  /// Every shared value it returns is a new anonymous mapping made by the
+  /// call, of which it keeps no copy (no process but the caller, and the
+  /// children it forks after, can hold it). In a summary: every shared
+  /// value of this file's own is; the index joins ReturnsOf's.
+  bool ReturnsFresh = false;
   /// Parameters holding a function that runs in a forked child (a spawn
   /// helper's callback).
   std::vector<unsigned> ChildCallbacks;

@@ -190,6 +190,8 @@ json aspectJson(const FunctionFacts &F, Aspect A) {
         J["file"] = true;
       if (F.ReturnsElement)
         J["element"] = true;
+      if (F.ReturnsFresh)
+        J["fresh"] = true;
     }
     if (!F.ReturnsOf.empty())
       J["ret_of"] = F.ReturnsOf;
@@ -274,6 +276,8 @@ json aspectJson(const FunctionFacts &F, Aspect A) {
         J["file"] = true;
       if (F.ReturnsElement)
         J["element"] = true;
+      if (F.ReturnsFresh)
+        J["fresh"] = true;
     }
     break;
   case Aspect::ReturnsPrivate:
@@ -341,6 +345,7 @@ FunctionFacts functionFrom(const json &J) {
   F.ReturnsFrom = optPoint(J, "from");
   F.ReturnsOf = opt<std::vector<std::string>>(J, "ret_of", {});
   F.ReturnsElement = opt<bool>(J, "element", false);
+  F.ReturnsFresh = opt<bool>(J, "fresh", false);
   F.ReturnsOnlyOf = opt<bool>(J, "ret_only_of", false);
   F.FileBacked = opt<bool>(J, "file", false);
   F.ChildCallbacks = opt<std::vector<unsigned>>(J, "cb", {});
@@ -657,10 +662,13 @@ void ProjectIndex::resolve() {
     SourcePoint Source;
     bool FileBacked = false, Element = false;
     bool Escapes = false;
+    /// Every shared value it takes is a new mapping (for a function's
+    /// result; a global keeps its value, so is never fresh).
+    bool Fresh = false;
   };
   llvm::StringMap<Node> Nodes;
   auto Join = [](Node &N, std::optional<Provenance> P, const SourcePoint &Source,
-                 bool FileBacked, bool Element) {
+                 bool FileBacked, bool Element, bool Fresh) {
     if (!P)
       return false;
     std::optional<Provenance> Before = N.Value;
@@ -670,13 +678,18 @@ void ProjectIndex::resolve() {
       N.FileBacked = FileBacked;
       N.Element = Element;
     }
-    return N.Value != Before;
+    // One value that is not a new mapping makes the result none.
+    bool WasFresh = N.Fresh;
+    if (*P == Provenance::Shared && !Fresh)
+      N.Fresh = false;
+    return N.Value != Before || N.Fresh != WasFresh;
   };
   for (auto &Entry : Functions) {
     const FunctionFacts &F = Entry.second;
     Node &N = Nodes[Entry.first()];
+    N.Fresh = F.ReturnsFresh;
     if (!F.ReturnsOnlyOf)
-      Join(N, F.Returns, F.ReturnsFrom, F.FileBacked, F.ReturnsElement);
+      Join(N, F.Returns, F.ReturnsFrom, F.FileBacked, F.ReturnsElement, F.ReturnsFresh);
     N.Deps = F.ReturnsOf;
   }
   for (const TUSummary &U : Units)
@@ -687,7 +700,7 @@ void ProjectIndex::resolve() {
       Node &N = Nodes[Usr];
       N.Escapes |= G.Escapes;
       if (!G.OnlyOf)
-        Join(N, G.Value, G.Source, G.FileBacked, G.Element);
+        Join(N, G.Value, G.Source, G.FileBacked, G.Element, false);
       for (const std::string &D : G.ValueOf)
         if (!llvm::is_contained(N.Deps, D))
           N.Deps.push_back(D);
@@ -699,12 +712,12 @@ void ProjectIndex::resolve() {
       for (const std::string &D : N.Deps) {
         auto It = Nodes.find(D);
         if (It == Nodes.end()) {
-          Changed |= Join(N, Provenance::Unknown, {}, false, false); // not the project's
+          Changed |= Join(N, Provenance::Unknown, {}, false, false, false); // not the project's
           continue;
         }
         const Node &From = It->second;
         Changed |= Join(N, From.Escapes ? std::optional(Provenance::Unknown) : From.Value,
-                        From.Source, From.FileBacked, From.Element);
+                        From.Source, From.FileBacked, From.Element, From.Fresh);
       }
     }
   }
@@ -721,6 +734,7 @@ void ProjectIndex::resolve() {
     F.ReturnsFrom = F.Returns == Provenance::Shared ? N.Source : SourcePoint();
     F.FileBacked = F.Returns == Provenance::Shared && N.FileBacked;
     F.ReturnsElement = F.Returns == Provenance::Shared && N.Element;
+    F.ReturnsFresh = F.Returns == Provenance::Shared && N.Fresh;
   }
   for (auto &Entry : Globals) {
     IndexGlobal &G = Entry.second;

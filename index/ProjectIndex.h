@@ -39,7 +39,7 @@
 namespace procshare {
 
 /// The index format's version: an index of another version is rebuilt.
-constexpr int IndexFormatVersion = 1;
+constexpr int IndexFormatVersion = 2;
 
 /// Records the answers a unit's analysis reads from the index (set by the
 /// CLI's worker around each unit; null elsewhere).

@@ -571,6 +571,33 @@ bool ProcessModel::reaches(const FunctionDecl *FD, const Stmt *From, const Stmt 
   return false;
 }
 
+bool ProcessModel::dominates(const FunctionDecl *FD, const Stmt *From, const Stmt *To) {
+  auto A = position(FD, From), B = position(FD, To);
+  if (!A || !B)
+    return false;
+  if (A->Block == B->Block)
+    return A->After < B->After;
+  // From the entry, stopping at From's block: To's block is not reached.
+  const CFG *G = cfg(FD);
+  llvm::BitVector Seen(G->getNumBlockIDs());
+  std::vector<const CFGBlock *> Work{&G->getEntry()};
+  Seen.set(G->getEntry().getBlockID());
+  while (!Work.empty()) {
+    const CFGBlock *Cur = Work.back();
+    Work.pop_back();
+    if (Cur == B->Block)
+      return false;
+    if (Cur == A->Block)
+      continue;
+    for (const CFGBlock::AdjacentBlock &Succ : Cur->succs())
+      if (const CFGBlock *Next = Succ.getReachableBlock(); Next && !Seen.test(Next->getBlockID())) {
+        Seen.set(Next->getBlockID());
+        Work.push_back(Next);
+      }
+  }
+  return true;
+}
+
 LockObjects &ProcessModel::lockObjects() {
   if (!LockObjs)
     LockObjs = std::make_unique<LockObjects>(*this);
@@ -775,6 +802,87 @@ ProcessModel::ProcessContext ProcessModel::concurrentContext(const FunctionDecl 
       return C;
   }
   return Ordered ? processContext(FD, FD->getBody()) : C;
+}
+
+ProcessModel::ProcessContext ProcessModel::concurrentContext(const FunctionDecl *FD,
+                                                            const Stmt *S,
+                                                            const SharedOrigin &Source) {
+  ProcessContext C = concurrentContext(FD, S);
+  // (Memory reached through a field may be one other processes reach.)
+  if (C == ProcessContext::Single || !Source.Fresh || Source.ViaField || !Source.Anchor)
+    return C;
+  const FunctionDecl *Maker = callerOf(Source.Anchor);
+  if (!Maker)
+    return C;
+  std::optional<ProcessContext> Since = sinceMapping(FD, S, Maker, Source.Anchor, 0);
+  return Since == ProcessContext::Single ? ProcessContext::Single : C;
+}
+
+std::optional<ProcessModel::ProcessContext>
+ProcessModel::sinceMapping(const FunctionDecl *FD, const Stmt *S, const FunctionDecl *Maker,
+                           const CallExpr *Map, unsigned Depth) {
+  FD = definitionOf(FD);
+  if (!FD || !FD->getBody() || Depth > 4)
+    return std::nullopt;
+  // The processes FD's own forks make: those forked after the mapping hold
+  // it, unless one runs at a time (a child alone, a parent after the wait).
+  if (mayFork(FD))
+    for (const ForkRegions &F : forks(FD)) {
+      RoleSet R = F.rolesOf(S);
+      if (!(R & (RoleChild | RoleParent)))
+        continue;
+      if (FD == Maker && !reaches(FD, Map, F.Site.Call))
+        continue; // forked before the mapping: each process maps its own
+      if (R == RoleChild ? childRunsAlone(F) : parentRunsAfterChild(F, S))
+        continue;
+      return ProcessContext::Several;
+    }
+  if (FD == Maker) {
+    if (dominates(FD, Map, S))
+      return ProcessContext::Single;
+    return std::nullopt; // a path may reach S with a mapping made before
+  }
+  // Another function: every way it runs must come from the maker, after the
+  // mapping. Other files, and pointers to it, may run it from anywhere.
+  if (FD->isMain() || FD->isExternallyVisible())
+    return std::nullopt;
+  const TUIndex &I = index();
+  std::vector<std::pair<const CallExpr *, unsigned>> Uses = I.FunctionArgs.lookup(FD);
+  if (I.AddressUses.lookup(FD) != Uses.size())
+    return std::nullopt;
+  auto Through = [&](const CallExpr *Call,
+                     const FunctionDecl *Caller) -> std::optional<ProcessContext> {
+    return Caller ? sinceMapping(Caller, Call, Maker, Map, Depth + 1) : std::nullopt;
+  };
+  bool Any = false;
+  // Handed to a helper that runs it in a child and waits for it: the child
+  // runs alone, where the helper's call runs.
+  for (auto [CE, Arg] : Uses) {
+    const FunctionDecl *Helper = CE->getDirectCallee();
+    if (!Helper || !llvm::is_contained(childCallbacks(Helper), Arg) || !waitsForChild(Helper))
+      return std::nullopt;
+    std::optional<ProcessContext> C = Through(CE, callerOf(CE));
+    if (C != ProcessContext::Single)
+      return C;
+    Any = true;
+  }
+  for (const CallSite &Site : callSites(FD)) {
+    std::optional<ProcessContext> C = Through(Site.Call, Site.Caller);
+    if (C != ProcessContext::Single)
+      return C;
+    Any = true;
+  }
+  return Any ? std::optional(ProcessContext::Single) : std::nullopt;
+}
+
+const FunctionDecl *ProcessModel::callerOf(const CallExpr *CE) {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  if (!Callee)
+    return nullptr;
+  for (const CallSite &Site : callSites(Callee))
+    if (Site.Call == CE)
+      return Site.Caller;
+  return nullptr;
 }
 
 bool ProcessModel::parentRunsAfterChild(const ForkRegions &F, const Stmt *S) {
@@ -1047,6 +1155,7 @@ const std::vector<ForkRegions> &ProcessModel::forks(const FunctionDecl *FD) {
           if (Callbacks.empty())
             continue;
           Site.ChildElsewhere = true;
+          Site.ChildWaited = waitsForChild(Callee);
           Rule = ForkRule();
           for (unsigned J : Callbacks)
             if (J < CE->getNumArgs())

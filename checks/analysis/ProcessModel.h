@@ -165,6 +165,14 @@ public:
   /// same time: a child that runs alone, and a parent that has waited for
   /// its child, have the context of their function.
   ProcessContext concurrentContext(const clang::FunctionDecl *FD, const clang::Stmt *S);
+  /// concurrentContext, for an update of the memory \p Source maps. A
+  /// mapping a call makes anew is held only by the process that made it
+  /// and the children it forks after: where every way to \p S runs after
+  /// the mapping in the process that made it, and no process forked since
+  /// runs beside it, \p S is Single for that memory, whatever ran before
+  /// (stress-ng's instances, forked first, each mapping their own).
+  ProcessContext concurrentContext(const clang::FunctionDecl *FD, const clang::Stmt *S,
+                                   const SharedOrigin &Source);
   ProcessContext processContext(const clang::FunctionDecl *FD, const clang::Stmt *S,
                                 unsigned Depth = 0, bool CallersElsewhere = true);
 
@@ -245,6 +253,13 @@ public:
   /// True when the CFG of \p FD can run \p To after \p From.
   bool reaches(const clang::FunctionDecl *FD, const clang::Stmt *From,
                const clang::Stmt *To);
+  /// True when every path of \p FD's CFG from its entry to \p To runs
+  /// \p From first.
+  bool dominates(const clang::FunctionDecl *FD, const clang::Stmt *From,
+                 const clang::Stmt *To);
+  /// The function of this translation unit whose body makes the call
+  /// \p CE (null for a call in a global's initialiser, or not found).
+  const clang::FunctionDecl *callerOf(const clang::CallExpr *CE);
   /// Lock objects: their types, initialisations and uses, built on first use.
   LockObjects &lockObjects();
 
@@ -281,6 +296,14 @@ private:
   struct FunctionInfo;
   FunctionInfo &info(const clang::FunctionDecl *FD);
   enum class Reach { Fork, Wait };
+  /// concurrentContext's question for memory \p Map makes in \p Maker:
+  /// Several when a process forked after the mapping runs beside \p S,
+  /// Single when none does and every way to \p S comes from \p Maker
+  /// after \p Map, none when some way does not.
+  std::optional<ProcessContext> sinceMapping(const clang::FunctionDecl *FD,
+                                             const clang::Stmt *S,
+                                             const clang::FunctionDecl *Maker,
+                                             const clang::CallExpr *Map, unsigned Depth);
   const clang::CallExpr *nearestCall(const clang::FunctionDecl *FD, Reach What);
 
   clang::ASTContext &Ctx;

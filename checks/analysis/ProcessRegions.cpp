@@ -856,6 +856,8 @@ private:
         if (Recording && keepRoles(S.C, RoleChild))
           Recording->Reforks = true;
         Combos After = combo(RoleParent);
+        if (Site->ChildWaited)
+          After = mapFlags(After, [](unsigned F) { return F | FlagWaited; });
         if (!Site->ChildElsewhere)
           After |= combo(RoleChild);
         if (Site->Rule.ChildIsZero && Site->Rule.MayFail)

@@ -58,6 +58,9 @@ struct ForkSite {
   /// child's.
   bool ChildElsewhere = false;
   const clang::FunctionDecl *ChildEntry = nullptr;
+  /// The spawn helper returns only once its child ended (it waits for it):
+  /// the parent comes back having waited.
+  bool ChildWaited = false;
 };
 
 /// A path on which the child leaves the code meant for it.

@@ -30,10 +30,24 @@ public:
 
 } // namespace
 
+/// \p O as the result of the allocation call \p CE, which makes a new
+/// mapping each time when \p Fresh.
+static SharedOrigin anchored(SharedOrigin O, const CallExpr *CE, bool Fresh) {
+  O.Anchor = CE;
+  O.Fresh = Fresh;
+  O.ViaStorage = O.ViaField = false;
+  return O;
+}
+
 void setOrigin(SharedOrigin *Into, const SharedOrigin &From) {
-  bool Element = Into->Element || From.Element;
+  SharedOrigin Was = *Into;
   *Into = From;
-  Into->Element = Element;
+  Into->Element |= Was.Element;
+  Into->ViaStorage |= Was.ViaStorage;
+  Into->ViaField |= Was.ViaField;
+  // Values of two allocations joined: neither is the one mapping behind it.
+  if (Was && Was.Anchor != From.Anchor)
+    Into->Fresh = false;
 }
 
 SharedMemory::SharedMemory(ProcessModel &M, bool Summary) : M(M), Summary(Summary) {}
@@ -77,9 +91,10 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, SharedOrigin *Source) {
     return Provenance::Unknown;
   std::string Name = ProcessModel::ruleName(Callee);
   if (const SharedAllocRule *Rule = M.rules().sharedAlloc(Name)) {
+    // (shmat may attach a segment other processes attached before.)
     if (Rule->FlagsArg < 0) {
       if (Source)
-        setOrigin(Source, SharedOrigin{CE, {}, false});
+        setOrigin(Source, anchored(SharedOrigin{CE, {}, false}, CE, false));
       return Provenance::Shared;
     }
     if (unsigned(Rule->FlagsArg) >= CE->getNumArgs())
@@ -89,8 +104,11 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, SharedOrigin *Source) {
       return Provenance::Unknown;
     for (const std::string &F : Rule->SharedFlags)
       if (std::optional<int64_t> V = M.macroValue(F); V && *V && (*Flags & *V) == *V) {
-        if (Source)
-          setOrigin(Source, SharedOrigin{CE, {}, false});
+        if (Source) {
+          std::optional<int64_t> Anonymous = M.macroValue("MAP_ANONYMOUS");
+          bool Fresh = Anonymous && *Anonymous && (*Flags & *Anonymous);
+          setOrigin(Source, anchored(SharedOrigin{CE, {}, false}, CE, Fresh));
+        }
         return Provenance::Shared;
       }
     return Provenance::Private; // MAP_PRIVATE
@@ -111,7 +129,9 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, SharedOrigin *Source) {
     // (An element of shared memory the callee selects, fio's
     // tnumber_to_td(i), is marked: it may be each process's own.)
     if (F->Returns == Provenance::Shared && Source)
-      setOrigin(Source, SharedOrigin{CE, F->ReturnsFrom, F->FileBacked, F->ReturnsElement});
+      setOrigin(Source, anchored(SharedOrigin{CE, F->ReturnsFrom, F->FileBacked,
+                                              F->ReturnsElement},
+                                 CE, F->ReturnsFresh));
     return F->Returns;
   }
   // A function of this translation unit: what it returns.
@@ -124,7 +144,7 @@ Provenance SharedMemory::ofCall(const CallExpr *CE, SharedOrigin *Source) {
     // The call here, with the mapping the function makes.
     if (!Inner.Call)
       Inner.Call = CE;
-    setOrigin(Source, Inner);
+    setOrigin(Source, anchored(Inner, CE, Inner.Fresh && !Inner.ViaStorage));
   }
   return P;
 }
@@ -212,6 +232,10 @@ Provenance SharedMemory::declOf(const ValueDecl *D, SharedOrigin *Source) {
           P = combineProvenance(P, G->Value);
         }
     }
+    // Kept in storage another process or a later call may reach.
+    const auto *VD = dyn_cast<VarDecl>(D);
+    From.ViaField |= isa<FieldDecl>(D);
+    From.ViaStorage |= From.ViaField || (VD && VD->hasGlobalStorage());
     return P.value_or(Provenance::Unknown);
   });
 }

@@ -44,6 +44,19 @@ struct SharedOrigin {
   /// selected here in memory mapped in another file (fio's per-job
   /// thread_data, each written by its own process).
   bool Element = false;
+  /// The outermost allocation call on the value's way here: the call whose
+  /// result this file's variables then carry (`s = shm_alloc(n)`, where
+  /// Call may be the mmap inside shm_alloc).
+  const clang::CallExpr *Anchor = nullptr;
+  /// Anchor makes a new anonymous mapping each time it runs (an anonymous
+  /// MAP_SHARED mmap, or a function that returns one and keeps no copy):
+  /// only the process that called it, and the children it forks after, can
+  /// hold it.
+  bool Fresh = false;
+  /// Since Anchor, the value passed through a variable of static storage or
+  /// a field (an allocator that caches its mapping is not fresh), and
+  /// through a field (which memory other processes reach may hold).
+  bool ViaStorage = false, ViaField = false;
   explicit operator bool() const { return Call || Elsewhere.valid(); }
 };
 

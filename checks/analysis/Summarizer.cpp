@@ -255,6 +255,7 @@ private:
       F.ReturnsFrom = V.Source;
       F.FileBacked = V.FileBacked;
       F.ReturnsElement = V.Element;
+      F.ReturnsFresh = V.Fresh && (V.Local == Provenance::Shared || !F.ReturnsOf.empty());
     }
 
     llvm::SmallVector<const FunctionDecl *, 8> Bodies;
@@ -454,6 +455,9 @@ private:
     std::vector<std::string> Of;
     SourcePoint Source;
     bool FileBacked = false, Element = false;
+    /// Every shared value of this file's is a new mapping (SharedOrigin's
+    /// Fresh, and kept in no storage on its way).
+    bool Fresh = true;
   };
   /// A call of a project function of another file, under casts.
   const FunctionDecl *externalCall(const Expr *E) {
@@ -471,6 +475,8 @@ private:
       return;
     bool WasShared = V.Local == Provenance::Shared;
     V.Local = combineProvenance(V.Local, P);
+    if (P == Provenance::Shared)
+      V.Fresh &= Origin.Fresh && !Origin.ViaStorage;
     if (!WasShared && V.Local == Provenance::Shared) {
       V.Source = Origin.Elsewhere.valid() ? Origin.Elsewhere : point(Origin.Call);
       V.FileBacked = Local.isFileBackedMapping(Origin);

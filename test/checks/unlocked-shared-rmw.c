@@ -71,8 +71,11 @@ int child_updates(void) {
 void flags_in_variable(void) {
   int flags = MAP_SHARED | MAP_ANONYMOUS;
   long *a = mmap(NULL, 4096, PROT_READ | PROT_WRITE, flags, -1, 0);
-  a[3] = a[3] + 1;
-  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'a[]' is in memory shared between processes
+  if (fork() == 0) {
+    a[3] = a[3] + 1;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'a[]' is in memory shared between processes
+    _exit(0);
+  }
 }
 
 void sysv_and_arithmetic(int id) {
@@ -379,6 +382,85 @@ static void waits_for_another_child(void) {
   st->hits++;
   // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'st->hits' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
   waitpid(second, NULL, 0);
+}
+
+// Each instance maps its own statistics after it was forked (stress-ng's
+// stressors, each run in an instance process of its own): the other
+// instances hold their own mapping, and only the children an instance forks
+// after mapping share it. A child run alone by a helper that waits updates
+// the instance's mapping alone.
+static long *instance_stats;
+static void instance_child(void) { instance_stats[0]++; }
+static void instance(void) {
+  instance_stats = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (instance_stats == MAP_FAILED)
+    return;
+  instance_stats[1]++; // no process but this one holds the mapping yet
+  run_alone(instance_child);
+  instance_stats[1] += 2; // the child has ended
+}
+void start_instances(void) {
+  for (int i = 0; i < 4; i++)
+    if (fork() == 0) {
+      instance();
+      _exit(0);
+    }
+  while (wait(NULL) > 0)
+    ;
+}
+
+// Still reported: an instance's own child runs beside it, both holding the
+// mapping the instance made before that fork.
+static void instance_with_child(void) {
+  long *s = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    s[0]++;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 's[]' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+    _exit(0);
+  }
+  s[0]++;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 's[]' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+  if (pid > 0)
+    waitpid(pid, NULL, 0);
+}
+void start_instances_with_children(void) {
+  for (int i = 0; i < 4; i++)
+    if (fork() == 0) {
+      instance_with_child();
+      _exit(0);
+    }
+}
+
+// Still reported: a mapping made once and kept, by an allocator that caches
+// it or by a lazy initialisation, is the one the first call made before the
+// forks; every worker updates that same mapping.
+static long *cached, *lazy;
+static long *cached_stats(void) {
+  if (!cached)
+    cached = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  return cached;
+}
+static void bump_cached(void) {
+  long *c = cached_stats();
+  c[0]++;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'c[]' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+}
+static void bump_lazy(void) {
+  if (!lazy)
+    lazy = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  lazy[0]++;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'lazy[]' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+}
+void cached_workers(void) {
+  cached_stats();
+  bump_lazy();
+  for (int i = 0; i < 4; i++)
+    if (fork() == 0) {
+      bump_cached();
+      bump_lazy();
+      _exit(0);
+    }
 }
 
 int main(void) {

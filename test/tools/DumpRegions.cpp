@@ -94,6 +94,18 @@ private:
     if (F.StoresPidForCaller)
       Facts += " stores-pid";
     llvm::outs() << "  facts:" << (Facts.empty() ? " none" : Facts) << "\n";
+    // The parent's waits: whether it returns only after one, and the lines
+    // it reaches without having waited since the fork.
+    std::map<unsigned, bool> Unwaited;
+    for (const auto &[S, Roles] : F.UnwaitedRoles)
+      if (Roles & RoleParent)
+        Unwaited[SM.getExpansionLineNumber(S->getBeginLoc())] = true;
+    llvm::outs() << "  parent:" << (F.ParentWaitsBeforeReturn ? " waits-before-return" : "")
+                 << (F.ParentReforksBeforeWait ? " reforks-before-wait" : "")
+                 << " unwaited at";
+    for (const auto &[Line, _] : Unwaited)
+      llvm::outs() << " " << Line;
+    llvm::outs() << "\n";
     auto Escape = [&](const char *Label, const std::optional<ChildEscape> &E) {
       if (!E)
         return;
