@@ -814,15 +814,20 @@ ProcessModel::ProcessContext ProcessModel::concurrentContext(const FunctionDecl 
   const FunctionDecl *Maker = callerOf(Source.Anchor);
   if (!Maker)
     return C;
-  std::optional<ProcessContext> Since = sinceMapping(FD, S, Maker, Source.Anchor, 0);
+  llvm::SmallVector<const FunctionDecl *, 4> Chain;
+  unsigned Steps = 0;
+  std::optional<ProcessContext> Since =
+      sinceMapping(FD, S, Maker, Source.Anchor, Chain, Steps);
   return Since == ProcessContext::Single ? ProcessContext::Single : C;
 }
 
 std::optional<ProcessModel::ProcessContext>
 ProcessModel::sinceMapping(const FunctionDecl *FD, const Stmt *S, const FunctionDecl *Maker,
-                           const CallExpr *Map, unsigned Depth) {
+                           const CallExpr *Map,
+                           llvm::SmallVectorImpl<const FunctionDecl *> &Chain,
+                           unsigned &Steps) {
   FD = definitionOf(FD);
-  if (!FD || !FD->getBody() || Depth > 4)
+  if (!FD || !FD->getBody() || Chain.size() > 8 || ++Steps > 256)
     return std::nullopt;
   // The processes FD's own forks make: those forked after the mapping hold
   // it, unless one runs at a time (a child alone, a parent after the wait).
@@ -842,6 +847,10 @@ ProcessModel::sinceMapping(const FunctionDecl *FD, const Stmt *S, const Function
       return ProcessContext::Single;
     return std::nullopt; // a path may reach S with a mapping made before
   }
+  // A recursive call runs where the outer call of FD runs, which the walk
+  // is already asking about.
+  if (llvm::is_contained(Chain, FD))
+    return ProcessContext::Single;
   // Another function: every way it runs must come from the maker, after the
   // mapping. Other files, and pointers to it, may run it from anywhere.
   if (FD->isMain() || FD->isExternallyVisible())
@@ -850,9 +859,14 @@ ProcessModel::sinceMapping(const FunctionDecl *FD, const Stmt *S, const Function
   std::vector<std::pair<const CallExpr *, unsigned>> Uses = I.FunctionArgs.lookup(FD);
   if (I.AddressUses.lookup(FD) != Uses.size())
     return std::nullopt;
+  Chain.push_back(FD);
   auto Through = [&](const CallExpr *Call,
                      const FunctionDecl *Caller) -> std::optional<ProcessContext> {
-    return Caller ? sinceMapping(Caller, Call, Maker, Map, Depth + 1) : std::nullopt;
+    return Caller ? sinceMapping(Caller, Call, Maker, Map, Chain, Steps) : std::nullopt;
+  };
+  auto Done = [&](std::optional<ProcessContext> C) {
+    Chain.pop_back();
+    return C;
   };
   bool Any = false;
   // Handed to a helper that runs it in a child and waits for it: the child
@@ -860,19 +874,19 @@ ProcessModel::sinceMapping(const FunctionDecl *FD, const Stmt *S, const Function
   for (auto [CE, Arg] : Uses) {
     const FunctionDecl *Helper = CE->getDirectCallee();
     if (!Helper || !llvm::is_contained(childCallbacks(Helper), Arg) || !waitsForChild(Helper))
-      return std::nullopt;
+      return Done(std::nullopt);
     std::optional<ProcessContext> C = Through(CE, callerOf(CE));
     if (C != ProcessContext::Single)
-      return C;
+      return Done(C);
     Any = true;
   }
   for (const CallSite &Site : callSites(FD)) {
     std::optional<ProcessContext> C = Through(Site.Call, Site.Caller);
     if (C != ProcessContext::Single)
-      return C;
+      return Done(C);
     Any = true;
   }
-  return Any ? std::optional(ProcessContext::Single) : std::nullopt;
+  return Done(Any ? std::optional(ProcessContext::Single) : std::nullopt);
 }
 
 const FunctionDecl *ProcessModel::callerOf(const CallExpr *CE) {

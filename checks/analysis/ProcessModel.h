@@ -299,11 +299,13 @@ private:
   /// concurrentContext's question for memory \p Map makes in \p Maker:
   /// Several when a process forked after the mapping runs beside \p S,
   /// Single when none does and every way to \p S comes from \p Maker
-  /// after \p Map, none when some way does not.
-  std::optional<ProcessContext> sinceMapping(const clang::FunctionDecl *FD,
-                                             const clang::Stmt *S,
-                                             const clang::FunctionDecl *Maker,
-                                             const clang::CallExpr *Map, unsigned Depth);
+  /// after \p Map, none when some way does not. \p Chain: the functions
+  /// the walk up the callers has passed; \p Steps: the functions it asked
+  /// about (the walk gives up past a bound).
+  std::optional<ProcessContext>
+  sinceMapping(const clang::FunctionDecl *FD, const clang::Stmt *S,
+               const clang::FunctionDecl *Maker, const clang::CallExpr *Map,
+               llvm::SmallVectorImpl<const clang::FunctionDecl *> &Chain, unsigned &Steps);
   const clang::CallExpr *nearestCall(const clang::FunctionDecl *FD, Reach What);
 
   clang::ASTContext &Ctx;

@@ -409,6 +409,29 @@ void start_instances(void) {
     ;
 }
 
+// A recursive walk in a child that runs alone (stress-ng's syscall_permute):
+// the recursive calls run where the first one does.
+static long *tries;
+static void permute(int depth) {
+  tries[depth]++;
+  if (depth < 3)
+    permute(depth + 1);
+}
+static void permute_child(void) { permute(0); }
+static void permuting_instance(void) {
+  tries = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (tries == MAP_FAILED)
+    return;
+  run_alone(permute_child);
+}
+void start_permuting_instances(void) {
+  for (int i = 0; i < 4; i++)
+    if (fork() == 0) {
+      permuting_instance();
+      _exit(0);
+    }
+}
+
 // Still reported: an instance's own child runs beside it, both holding the
 // mapping the instance made before that fork.
 static void instance_with_child(void) {
