@@ -138,29 +138,108 @@ bool allHave(Combos C, unsigned Flag) {
   return true;
 }
 
+/// What holders know is kept per lane: a role, and whether the parent has
+/// waited since the fork. A parent that reaped its child and one whose child
+/// still runs may hold different values in one variable (`pid = -1` at the
+/// top of a round that may not fork, the pid of this round's child on the
+/// other path), and `if (pid > 0) wait...` must tell them apart.
+using LaneSet = uint8_t;
+constexpr unsigned NumLanes = NumRoles * 2;
+
+unsigned laneOf(unsigned Bit) {
+  return (Bit / FlagSets) * 2 + (((Bit % FlagSets) & FlagWaited) ? 1 : 0);
+}
+LaneSet lanesIn(Combos C) {
+  LaneSet Out = 0;
+  for (unsigned Bit = 0; Bit < NumRoles * FlagSets; ++Bit)
+    if (C & (1u << Bit))
+      Out |= LaneSet(1u << laneOf(Bit));
+  return Out;
+}
+Combos keepLanes(Combos C, LaneSet Keep) {
+  Combos Out = 0;
+  for (unsigned Bit = 0; Bit < NumRoles * FlagSets; ++Bit)
+    if ((C & (1u << Bit)) && (Keep & (1u << laneOf(Bit))))
+      Out |= Combos(1u << Bit);
+  return Out;
+}
+/// Both lanes of each role in \p R.
+LaneSet lanesOf(RoleSet R) {
+  LaneSet Out = 0;
+  for (unsigned I = 0; I < NumRoles; ++I)
+    if (R & (1u << I))
+      Out |= LaneSet(3u << (I * 2));
+  return Out;
+}
+Role roleOfLane(unsigned Lane) { return Role(1u << (Lane / 2)); }
+const LaneSet PreLanes = lanesOf(RolePre);
+
 /// A place (variable, member, array element) whose value the analysis
-/// knows in terms of the processes:
-///  - Pid:   holds the fork result;
-///  - Pred:  holds a boolean derived from it (`int in_child = pid == 0;`);
-///  - Const: holds a constant in some roles (`child = 1;` in the child,
-///           `int child = 0;` before the fork, so 0 in both afterwards).
+/// knows in terms of the processes, per lane:
+///  - Value: holds the fork result (PidLanes: `pid = fork()`), or a
+///           constant (Known: `child = 1;` in the child, `int child = 0;`
+///           before the fork, so 0 in both afterwards);
+///  - Pred:  holds a boolean derived from the fork result
+///           (`int in_child = pid == 0;`): the lanes where it may be true,
+///           and may be false.
 struct Holder {
-  enum Kind : uint8_t { Pid, Pred, Const };
-  Kind K = Pid;
+  enum Kind : uint8_t { Value, Pred };
+  Kind K = Value;
   std::string Key;
-  RoleSet TrueRoles = 0, FalseRoles = 0; // Pred
-  RoleSet Known = 0;                     // Const: the roles whose value is known
-  int64_t Values[NumRoles] = {};         // Const: by role index
+  LaneSet TrueLanes = 0, FalseLanes = 0; // Pred
+  LaneSet PidLanes = 0;                  // Value: holds the fork result
+  LaneSet Known = 0;                     // Value: holds Values[lane]
+  int64_t Values[NumLanes] = {};
   bool NonLocal = false;
 
   bool operator==(const Holder &O) const {
-    if (K != O.K || Key != O.Key || NonLocal != O.NonLocal ||
-        TrueRoles != O.TrueRoles || FalseRoles != O.FalseRoles || Known != O.Known)
+    if (K != O.K || Key != O.Key || NonLocal != O.NonLocal || TrueLanes != O.TrueLanes ||
+        FalseLanes != O.FalseLanes || PidLanes != O.PidLanes || Known != O.Known)
       return false;
-    for (unsigned R = 0; R < NumRoles; ++R)
-      if ((Known & (1u << R)) && Values[R] != O.Values[R])
+    for (unsigned L = 0; L < NumLanes; ++L)
+      if ((Known & (1u << L)) && Values[L] != O.Values[L])
         return false;
     return true;
+  }
+  /// Knows something on some lane.
+  bool useful() const {
+    return K == Pred ? TrueLanes != FalseLanes : (PidLanes | Known) != 0;
+  }
+  /// What it knows on \p Lane is what \p O knows on \p OLane.
+  bool sameOn(unsigned Lane, const Holder &O, unsigned OLane) const {
+    auto Has = [](LaneSet Lanes, unsigned L) { return bool(Lanes & (1u << L)); };
+    if (K != O.K)
+      return false;
+    if (K == Pred)
+      return Has(TrueLanes, Lane) == Has(O.TrueLanes, OLane) &&
+             Has(FalseLanes, Lane) == Has(O.FalseLanes, OLane);
+    if (Has(PidLanes, Lane) != Has(O.PidLanes, OLane) ||
+        Has(Known, Lane) != Has(O.Known, OLane))
+      return false;
+    return !Has(Known, Lane) || Values[Lane] == O.Values[OLane];
+  }
+  bool sameOn(unsigned Lane, const Holder &O) const { return sameOn(Lane, O, Lane); }
+  /// Copies what \p From knows on lane \p FromLane to lane \p Lane.
+  void copyLane(unsigned Lane, const Holder &From, unsigned FromLane) {
+    LaneSet Bit = LaneSet(1u << Lane), FromBit = LaneSet(1u << FromLane);
+    auto Set = [&](LaneSet &Lanes, LaneSet FromLanes) {
+      Lanes = (Lanes & ~Bit) | ((FromLanes & FromBit) ? Bit : 0);
+    };
+    Set(TrueLanes, From.TrueLanes);
+    Set(FalseLanes, From.FalseLanes);
+    Set(PidLanes, From.PidLanes);
+    Set(Known, From.Known);
+    Values[Lane] = From.Values[FromLane];
+  }
+  /// Forgets what it knows on the lanes \p Lanes (a predicate may then be
+  /// either).
+  void forget(LaneSet Lanes) {
+    if (K == Pred) {
+      TrueLanes |= Lanes;
+      FalseLanes |= Lanes;
+    }
+    PidLanes &= ~Lanes;
+    Known &= ~Lanes;
   }
 };
 
@@ -180,6 +259,42 @@ struct State {
       return H.Key.find(Key) != std::string::npos;
     });
   }
+  /// Sets the flags of every combination to \p F(flags); holders move with
+  /// their lanes, and where two lanes meet keep only what both knew.
+  template <typename Fn> void mapCombos(Fn F) {
+    LaneSet Before = lanesIn(C);
+    unsigned To[NumLanes];
+    for (unsigned L = 0; L < NumLanes; ++L)
+      To[L] = L;
+    bool Moves = false;
+    for (unsigned Bit = 0; Bit < NumRoles * FlagSets; ++Bit)
+      if (C & (1u << Bit)) {
+        unsigned L = laneOf(Bit);
+        To[L] = laneOf((Bit / FlagSets) * FlagSets + F(Bit % FlagSets));
+        Moves |= To[L] != L;
+      }
+    C = mapFlags(C, F);
+    if (!Moves)
+      return;
+    for (Holder &H : Holders) {
+      Holder Old = H;
+      H.forget(Before);
+      LaneSet Filled = 0, Clash = 0;
+      for (unsigned L = 0; L < NumLanes; ++L) {
+        if (!(Before & (1u << L)))
+          continue;
+        unsigned T = To[L];
+        if (!(Filled & (1u << T))) {
+          H.copyLane(T, Old, L);
+          Filled |= LaneSet(1u << T);
+        } else if (!H.sameOn(T, Old, L)) {
+          Clash |= LaneSet(1u << T);
+        }
+      }
+      H.forget(Clash);
+    }
+    llvm::erase_if(Holders, [](const Holder &H) { return !H.useful(); });
+  }
   /// Joins \p O into this state; true when this state grew.
   bool join(const State &O) {
     if (!O.C)
@@ -188,53 +303,37 @@ struct State {
       *this = O;
       return true;
     }
-    RoleSet RA = rolesIn(C), RB = rolesIn(O.C);
+    LaneSet LA = lanesIn(C), LB = lanesIn(O.C);
     llvm::SmallVector<Holder, 2> Out;
-    // Fork-result holders describe a value only paths after the fork have,
-    // and branches never filter the pre-fork role. So a path on which no fork
-    // happened (only RolePre) keeps the other side's, as when `pid = fork()`
-    // on one branch and `pid = other()` on the other.
-    for (const Holder &H : Holders)
-      if (H.K != Holder::Const) {
-        const Holder *Other = O.holder(H.Key);
-        if (RB == RolePre || (Other && *Other == H))
-          Out.push_back(H);
-      }
-    if (RA == RolePre && RB != RolePre)
-      for (const Holder &H : O.Holders)
-        if (H.K != Holder::Const)
-          Out.push_back(H);
-    // Constants: a role keeps its value where every side that has the role
-    // knows the same value.
-    auto JoinConst = [&](const Holder *A, const Holder *B) {
+    // Per lane: what the side that has the lane knows; where both have it,
+    // what both know alike. A path on which no fork happened (only the
+    // pre-fork lanes) so keeps the other side's fork result, as when
+    // `pid = fork()` on one branch and `pid = other()` on the other.
+    auto JoinHolder = [&](const Holder *A, const Holder *B) {
       Holder J = A ? *A : *B;
-      J.Known = 0;
-      for (unsigned R = 0; R < NumRoles; ++R) {
-        RoleSet Bit = RoleSet(1u << R);
-        bool InA = RA & Bit, InB = RB & Bit;
+      if (A && B && A->K != B->K)
+        return; // a predicate on one side, a value on the other
+      J.TrueLanes = J.FalseLanes = J.PidLanes = J.Known = 0;
+      for (unsigned L = 0; L < NumLanes; ++L) {
+        LaneSet Bit = LaneSet(1u << L);
+        bool InA = LA & Bit, InB = LB & Bit;
         if (!InA && !InB)
           continue;
-        if ((InA && !(A && (A->Known & Bit))) || (InB && !(B && (B->Known & Bit))))
+        const Holder *From = InA ? A : B;
+        if (!From || (InA && InB && (!A || !B || !A->sameOn(L, *B)))) {
+          J.forget(Bit);
           continue;
-        if (InA && InB && A->Values[R] != B->Values[R])
-          continue;
-        J.Known |= Bit;
-        J.Values[R] = InA ? A->Values[R] : B->Values[R];
+        }
+        J.copyLane(L, *From, L);
       }
-      if (J.Known)
+      if (J.useful())
         Out.push_back(J);
     };
     for (const Holder &H : Holders)
-      if (H.K == Holder::Const) {
-        const Holder *Other = O.holder(H.Key);
-        JoinConst(&H, Other && Other->K == Holder::Const ? Other : nullptr);
-      }
+      JoinHolder(&H, O.holder(H.Key));
     for (const Holder &H : O.Holders)
-      if (H.K == Holder::Const) {
-        const Holder *Mine = holder(H.Key);
-        if (!Mine || Mine->K != Holder::Const)
-          JoinConst(nullptr, &H);
-      }
+      if (!holder(H.Key))
+        JoinHolder(nullptr, &H);
     bool Changed = (C | O.C) != C || Out.size() != Holders.size();
     for (size_t I = 0; !Changed && I < Out.size(); ++I)
       Changed = !(Out[I] == Holders[I]);
@@ -289,8 +388,9 @@ BinaryOperatorKind mirror(BinaryOperatorKind Op) {
   }
 }
 
-struct CondRoles {
-  RoleSet True, False;
+/// The lanes where a condition may be true, and may be false.
+struct CondLanes {
+  LaneSet True, False;
 };
 
 /// A return of the function seen with child paths in its state.
@@ -706,64 +806,87 @@ private:
         return isForkValue(BO->getRHS(), S);
       return false;
     }
+    // Every lane after the fork holds it (the pre-fork lanes never do), as
+    // the fork result, or as the one value it has there (-1 on the failure
+    // path, 0 in the child).
     if (auto Key = keyOf(E))
-      if (const Holder *H = S.holder(*Key))
-        return H->K == Holder::Pid;
+      if (const Holder *H = S.holder(*Key); H && H->K == Holder::Value && H->PidLanes) {
+        LaneSet Need = lanesIn(S.C) & ~PreLanes & ~H->PidLanes;
+        for (unsigned L = 0; L < NumLanes; ++L)
+          if (Need & (1u << L)) {
+            std::optional<int64_t> V = singleValue(roleOfLane(L));
+            if (!(H->Known & (1u << L)) || !V || *V != H->Values[L])
+              return false;
+          }
+        return true;
+      }
     return false;
   }
 
-  /// The value of \p E in each role (by role index; nullopt: unknown), when
-  /// \p E is the fork result or a place holding a role constant.
-  using RoleValues = std::array<std::optional<Interval>, NumRoles>;
-  std::optional<RoleValues> roleValues(const Expr *E, const State &S) const {
-    RoleValues V;
+  /// The one value the fork result has in role \p R, if one.
+  std::optional<int64_t> singleValue(Role R) const {
+    std::optional<Interval> I = interval(R);
+    if (I && I->Lo == I->Hi)
+      return I->Lo;
+    return std::nullopt;
+  }
+
+  /// The value of \p E in each lane (nullopt: unknown), when \p E is the
+  /// fork result or a place holding it or a role constant.
+  using LaneValues = std::array<std::optional<Interval>, NumLanes>;
+  std::optional<LaneValues> laneValues(const Expr *E, const State &S) const {
+    LaneValues V;
     if (isForkValue(E, S)) {
-      for (Role R : {RoleChild, RoleParent, RoleFailure})
-        V[roleIndex(R)] = interval(R);
+      for (unsigned L = 0; L < NumLanes; ++L)
+        V[L] = interval(roleOfLane(L));
       return V;
     }
     if (auto Key = keyOf(E))
-      if (const Holder *H = S.holder(*Key); H && H->K == Holder::Const) {
-        for (unsigned R = 0; R < NumRoles; ++R)
-          if (H->Known & (1u << R))
-            V[R] = Interval{H->Values[R], H->Values[R]};
+      if (const Holder *H = S.holder(*Key); H && H->K == Holder::Value) {
+        for (unsigned L = 0; L < NumLanes; ++L)
+          if (H->PidLanes & (1u << L))
+            V[L] = interval(roleOfLane(L));
+          else if (H->Known & (1u << L))
+            V[L] = Interval{H->Values[L], H->Values[L]};
         return V;
       }
     return std::nullopt;
   }
 
-  /// Roles where `V op C` may be true / may be false. The pre-fork role is
-  /// never filtered.
-  static CondRoles compareRoles(const RoleValues &V, BinaryOperatorKind Op, int64_t C) {
-    CondRoles Out{RolePre, RolePre};
-    for (Role R : {RoleChild, RoleParent, RoleFailure}) {
-      const std::optional<Interval> &I = V[roleIndex(R)];
-      Tri T = I ? compare(Op, *I, C) : Tri::Unknown;
+  /// Lanes where `V op C` may be true / may be false. The pre-fork lanes
+  /// are never filtered.
+  static CondLanes compareLanes(const LaneValues &V, BinaryOperatorKind Op, int64_t C) {
+    CondLanes Out{PreLanes, PreLanes};
+    for (unsigned L = 0; L < NumLanes; ++L) {
+      LaneSet Bit = LaneSet(1u << L);
+      if (Bit & PreLanes)
+        continue;
+      Tri T = V[L] ? compare(Op, *V[L], C) : Tri::Unknown;
       if (T != Tri::False)
-        Out.True |= R;
+        Out.True |= Bit;
       if (T != Tri::True)
-        Out.False |= R;
+        Out.False |= Bit;
     }
     return Out;
   }
 
-  std::optional<CondRoles> evalCond(const Expr *E, const State &S) const {
+  std::optional<CondLanes> evalCond(const Expr *E, const State &S) const {
     E = E->IgnoreParenCasts();
     if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
       if (UO->getOpcode() == UO_LNot)
         if (auto R = evalCond(UO->getSubExpr(), S))
-          return CondRoles{R->False, R->True};
+          return CondLanes{R->False, R->True};
       return std::nullopt;
     }
     if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
       if (BO->isComparisonOp()) {
         Expr::EvalResult Res;
-        if (auto V = roleValues(BO->getLHS(), S))
+        if (auto V = laneValues(BO->getLHS(), S))
           if (!BO->getRHS()->isValueDependent() && BO->getRHS()->EvaluateAsInt(Res, Ctx))
-            return compareRoles(*V, BO->getOpcode(), Res.Val.getInt().getExtValue());
-        if (auto V = roleValues(BO->getRHS(), S))
+            return compareLanes(*V, BO->getOpcode(), Res.Val.getInt().getExtValue());
+        if (auto V = laneValues(BO->getRHS(), S))
           if (!BO->getLHS()->isValueDependent() && BO->getLHS()->EvaluateAsInt(Res, Ctx))
-            return compareRoles(*V, mirror(BO->getOpcode()),
+            return compareLanes(*V, mirror(BO->getOpcode()),
                                 Res.Val.getInt().getExtValue());
         return std::nullopt;
       }
@@ -774,10 +897,13 @@ private:
     }
     if (auto Key = keyOf(E))
       if (const Holder *H = S.holder(*Key))
-        if (H->K == Holder::Pred)
-          return CondRoles{H->TrueRoles, H->FalseRoles};
-    if (auto V = roleValues(E, S))
-      return compareRoles(*V, BO_NE, 0);
+        if (H->K == Holder::Pred) {
+          // (A lane it says nothing of may be either.)
+          LaneSet Either = LaneSet(~(H->TrueLanes | H->FalseLanes));
+          return CondLanes{LaneSet(H->TrueLanes | Either), LaneSet(H->FalseLanes | Either)};
+        }
+    if (auto V = laneValues(E, S))
+      return compareLanes(*V, BO_NE, 0);
     return std::nullopt;
   }
 
@@ -791,25 +917,42 @@ private:
     H.Key = Key;
     H.NonLocal = NonLocal;
     if (isForkValue(RHS, S)) {
-      H.K = Holder::Pid;
+      // In the child and on the failure path the result is one constant:
+      // kept as that constant, it joins a path that set it (`pid = -1`).
+      LaneSet Lanes = lanesIn(S.C) & ~PreLanes;
+      for (unsigned L = 0; L < NumLanes; ++L) {
+        if (!(Lanes & (1u << L)))
+          continue;
+        std::optional<int64_t> V = roleOfLane(L) == RoleParent ? std::nullopt
+                                                               : singleValue(roleOfLane(L));
+        if (V) {
+          H.Known |= LaneSet(1u << L);
+          H.Values[L] = *V;
+        } else {
+          H.PidLanes |= LaneSet(1u << L);
+        }
+      }
+      if (!H.PidLanes) { // (a copy made where only the child runs)
+        H.PidLanes = Lanes;
+        H.Known = 0;
+      }
       S.Holders.push_back(H);
       return;
     }
     if (auto R = evalCond(RHS, S)) {
       if (R->True != R->False) {
         H.K = Holder::Pred;
-        H.TrueRoles = R->True;
-        H.FalseRoles = R->False;
+        H.TrueLanes = R->True;
+        H.FalseLanes = R->False;
         S.Holders.push_back(H);
       }
       return;
     }
     Expr::EvalResult Res;
     if (!RHS->isValueDependent() && RHS->EvaluateAsInt(Res, Ctx)) {
-      H.K = Holder::Const;
-      H.Known = rolesIn(S.C);
-      for (unsigned R = 0; R < NumRoles; ++R)
-        H.Values[R] = Res.Val.getInt().getExtValue();
+      H.Known = lanesIn(S.C);
+      for (unsigned L = 0; L < NumLanes; ++L)
+        H.Values[L] = Res.Val.getInt().getExtValue();
       S.Holders.push_back(H);
     }
   }
@@ -862,26 +1005,27 @@ private:
           After |= combo(RoleChild);
         if (Site->Rule.ChildIsZero && Site->Rule.MayFail)
           After |= combo(RoleFailure);
-        // Constants known (and equal) in every role reaching the fork hold
+        // Constants known (and equal) in every lane reaching the fork hold
         // in both processes afterwards; fork-result holders are stale.
-        RoleSet Before = rolesIn(S.C);
+        LaneSet Before = lanesIn(S.C);
         llvm::SmallVector<Holder, 2> Kept;
         for (const Holder &H : S.Holders) {
-          if (H.K != Holder::Const || (H.Known & Before) != Before)
+          if (H.K != Holder::Value || (H.Known & Before) != Before)
             continue;
           std::optional<int64_t> Value;
           bool Same = true;
-          for (unsigned R = 0; R < NumRoles; ++R)
-            if (Before & (1u << R)) {
-              Same &= !Value || *Value == H.Values[R];
-              Value = H.Values[R];
+          for (unsigned L = 0; L < NumLanes; ++L)
+            if (Before & (1u << L)) {
+              Same &= !Value || *Value == H.Values[L];
+              Value = H.Values[L];
             }
           if (!Same || !Value)
             continue;
           Holder K = H;
-          K.Known = rolesIn(After);
-          for (unsigned R = 0; R < NumRoles; ++R)
-            K.Values[R] = *Value;
+          K.PidLanes = 0;
+          K.Known = lanesIn(After);
+          for (unsigned L = 0; L < NumLanes; ++L)
+            K.Values[L] = *Value;
           Kept.push_back(K);
         }
         S.C = After;
@@ -894,7 +1038,7 @@ private:
           if (isForkValue(Arg, S))
             Recording->ForkValueArgs[Arg] |= rolesIn(S.C);
       if (M.mayWait(CE) && waitsForThisChild(CE, S))
-        S.C = mapFlags(S.C, [](unsigned F) { return F | FlagWaited; });
+        S.mapCombos([](unsigned F) { return F | FlagWaited; });
       switch (M.callEffect(CE, PM)) {
       case CallEffect::Ends:
         S.C = 0;
@@ -986,7 +1130,7 @@ private:
                  !Val->isValueDependent() && Val->EvaluateAsInt(Res, Ctx) &&
                  Res.Val.getInt() == 0));
     for (const Holder &H : S.Holders)
-      Ev.StoresPid |= H.K == Holder::Pid && H.NonLocal;
+      Ev.StoresPid |= H.K == Holder::Value && H.PidLanes && H.NonLocal;
     if (Val && !Val->isValueDependent() && Val->EvaluateAsInt(Res, Ctx))
       Ev.Constant = Res.Val.getInt().getExtValue();
     Returns.push_back(Ev);
@@ -1104,8 +1248,9 @@ private:
       return E;
     }
     if (const Expr *Cond = branchCondition(B))
-      if (auto R = evalCond(Cond, Out))
-        E.C = keepRoles(E.C, Index == 0 ? R->True : R->False);
+      if (auto R = evalCond(Cond, Out)) {
+        E.C = keepLanes(E.C, Index == 0 ? R->True : R->False);
+      }
     return E;
   }
 
@@ -1127,11 +1272,15 @@ private:
   }
 
   static bool hasRoleFlag(const State &S) {
-    unsigned C = roleIndex(RoleChild), P = roleIndex(RoleParent);
-    for (const Holder &H : S.Holders)
-      if (H.K == Holder::Const && (H.Known & RoleChild) && (H.Known & RoleParent) &&
-          H.Values[C] != H.Values[P])
-        return true;
+    for (const Holder &H : S.Holders) {
+      if (H.K != Holder::Value)
+        continue;
+      LaneSet Child = H.Known & lanesOf(RoleChild), Parent = H.Known & lanesOf(RoleParent);
+      for (unsigned C = 0; C < NumLanes; ++C)
+        for (unsigned P = 0; P < NumLanes; ++P)
+          if ((Child & (1u << C)) && (Parent & (1u << P)) && H.Values[C] != H.Values[P])
+            return true;
+    }
     return false;
   }
 

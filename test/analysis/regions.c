@@ -256,3 +256,25 @@ pid_t spawn_with_callback(void (*fn)(void)) {
   return p;
   // CHECK: facts: isolated{{$}}
 }
+
+// A round that forks only sometimes: `pid` is -1 on the path that did not
+// fork (the parent has already waited for the last round's child) and the
+// child's pid on the other, so `if (pid > 0)` waits on exactly the path that
+// forked. The parent never forks again with a child running.
+int maybe(void);
+void fork_in_some_rounds(int n) {
+  for (int i = 0; i < n; i++) {
+    pid_t pid = -1;
+    if (maybe()) {
+      // CHECK: fork 'fork' at [[@LINE+1]]:13 in fork_in_some_rounds
+      pid = fork();
+      if (pid == 0)
+        _exit(0);
+    }
+    a = 1; // CHECK: line [[@LINE]]: pre|parent|failure{{$}}
+    if (pid > 0)
+      waitpid(pid, NULL, 0);
+    b = 1;
+  }
+  // CHECK: parent: waits-before-return unwaited at [[@LINE-9]] [[@LINE-8]] [[@LINE-5]] [[@LINE-4]] [[@LINE-3]]{{$}}
+}

@@ -432,6 +432,46 @@ void start_permuting_instances(void) {
     }
 }
 
+// A round that forks a child only sometimes, and kills and waits for it at
+// the end of the round when it did (stress-ng's mmaptorture): the next
+// round's updates come after the wait; those between the fork and the kill
+// race with the child.
+int coin(void);
+static long *torture_stats;
+static void torture_child(void) {
+  do {
+    pid_t pid = -1;
+    torture_stats[0]++;
+    if (coin()) {
+      pid = fork();
+      if (pid == 0) {
+        torture_stats[1]++;
+        // CHECK-MESSAGES: :[[@LINE-1]]:9: warning: 'torture_stats[]' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+        _exit(0);
+      }
+    }
+    if (pid > 0)
+      torture_stats[1]++;
+    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: 'torture_stats[]' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, NULL, 0);
+    }
+  } while (coin());
+}
+static void torture_instance(void) {
+  torture_stats = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (torture_stats != MAP_FAILED)
+    run_alone(torture_child);
+}
+void start_torture_instances(void) {
+  for (int i = 0; i < 4; i++)
+    if (fork() == 0) {
+      torture_instance();
+      _exit(0);
+    }
+}
+
 // Still reported: an instance's own child runs beside it, both holding the
 // mapping the instance made before that fork.
 static void instance_with_child(void) {
