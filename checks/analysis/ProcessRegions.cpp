@@ -1072,8 +1072,10 @@ private:
       return;
     }
     if (const auto *DS = dyn_cast<DeclStmt>(St)) {
+      // (A static local is initialised once, before the first call: reached
+      // again, it keeps what it holds.)
       for (const Decl *D : DS->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D))
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && !VD->isStaticLocal())
           assign("v" + std::to_string(reinterpret_cast<uintptr_t>(
                            VD->getCanonicalDecl())) + ";",
                  VD->hasGlobalStorage(), VD->getInit(), S);

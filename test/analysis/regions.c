@@ -278,3 +278,19 @@ void fork_in_some_rounds(int n) {
   }
   // CHECK: parent: waits-before-return unwaited at [[@LINE-9]] [[@LINE-8]] [[@LINE-5]] [[@LINE-4]] [[@LINE-3]]{{$}}
 }
+
+// A static local is initialised once, before the first call: reached again
+// it keeps what it holds (the child's flag from the round before), so the
+// branch on it is not decided by its initialiser.
+void static_local_not_reset(int n) {
+  // CHECK: fork 'fork' at [[@LINE+7]]:9 in static_local_not_reset
+  for (int i = 0; i < n; i++) {
+    static int in_child = 0;
+    if (in_child) {
+      a = 1; // CHECK: line [[@LINE]]: pre|child|parent|failure{{$}}
+      _exit(0);
+    }
+    if (fork() == 0)
+      in_child = 1;
+  }
+}
