@@ -120,6 +120,10 @@ public:
   /// never run at the same time.
   bool parentRunsAfterChild(const ForkRegions &F, const clang::Stmt *S);
 
+  /// The definition of \p FD in this translation unit, else its canonical
+  /// declaration: the key the model's maps use.
+  static const clang::FunctionDecl *definitionOf(const clang::FunctionDecl *FD);
+
   /// Fully qualified name without template arguments, as rules name it.
   static std::string ruleName(const clang::NamedDecl *D);
 
