@@ -22,6 +22,9 @@ ProcessModel::processContext(const FunctionDecl *FD, const Stmt *S, unsigned Dep
   FD = definitionOf(FD);
   if (!FD)
     return ProcessContext::Unknown;
+  // Code after a call that never returns runs in no process.
+  if (FD->hasBody() && !live(FD, S))
+    return ProcessContext::Single;
   if (mayFork(FD)) {
     RoleSet Roles = 0;
     for (const ForkRegions &F : forks(FD))

@@ -10,6 +10,7 @@
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/Preprocessor.h"
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/Path.h"
 
@@ -41,6 +42,12 @@ struct ProcessModel::FunctionInfo {
   /// nearestCall's answers, by kind (fork, wait), once known.
   bool ReachKnown[2] = {false, false};
   const CallExpr *Reached[2] = {nullptr, nullptr};
+
+  /// live(): per CFG block, whether the entry reaches it, and the index of
+  /// its first element that ends the process (~0u: none).
+  bool LiveBuilt = false;
+  llvm::BitVector LiveBlocks;
+  std::vector<unsigned> EndsAt;
 
   bool CallsCollected = false;
   std::vector<const CallExpr *> Calls;
@@ -573,6 +580,46 @@ bool ProcessModel::reaches(const FunctionDecl *FD, const Stmt *From, const Stmt 
     }
   }
   return false;
+}
+
+bool ProcessModel::live(const FunctionDecl *FD, const Stmt *S) {
+  auto P = position(FD, S);
+  const ParentMap *PM = parents(FD);
+  if (!P || !PM)
+    return true;
+  FunctionInfo &I = info(FD);
+  if (!I.LiveBuilt) {
+    I.LiveBuilt = true;
+    const CFG *G = cfg(FD);
+    I.LiveBlocks.resize(G->getNumBlockIDs());
+    I.EndsAt.assign(G->getNumBlockIDs(), ~0u);
+    std::vector<const CFGBlock *> Work{&G->getEntry()};
+    I.LiveBlocks.set(G->getEntry().getBlockID());
+    while (!Work.empty()) {
+      const CFGBlock *B = Work.back();
+      Work.pop_back();
+      unsigned Index = 0;
+      for (const CFGElement &E : *B) {
+        if (auto CS = E.getAs<CFGStmt>())
+          if (const auto *CE = dyn_cast<CallExpr>(CS->getStmt());
+              CE && callEffect(CE, *PM, /*MayNotReturn=*/false) == CallEffect::Ends) {
+            I.EndsAt[B->getBlockID()] = Index;
+            break;
+          }
+        ++Index;
+      }
+      if (I.EndsAt[B->getBlockID()] != ~0u)
+        continue;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs())
+        if (const CFGBlock *Next = Succ.getReachableBlock();
+            Next && !I.LiveBlocks.test(Next->getBlockID())) {
+          I.LiveBlocks.set(Next->getBlockID());
+          Work.push_back(Next);
+        }
+    }
+  }
+  unsigned Id = P->Block->getBlockID();
+  return I.LiveBlocks.test(Id) && P->After - 1 <= I.EndsAt[Id];
 }
 
 bool ProcessModel::dominates(const FunctionDecl *FD, const Stmt *From, const Stmt *To) {

@@ -159,6 +159,7 @@ public:
     Several, ///< known: in a fork region, or called from one in this file
     Unknown, ///< other files or function pointers may call it from anywhere
   };
+  /// Code no path runs (after a call that never returns) is Single.
   /// In a function that forks: Several when \p S runs in a child or in a
   /// parent that has one, Single before the first fork or on the failure
   /// path. Elsewhere: Several when some call of \p FD in this file is in such
@@ -257,6 +258,9 @@ public:
   /// True when the CFG of \p FD can run \p To after \p From.
   bool reaches(const clang::FunctionDecl *FD, const clang::Stmt *From,
                const clang::Stmt *To);
+  /// False when no path from \p FD's entry runs \p S: it follows a call
+  /// that never returns (`shim_exit_group(0); count++;`).
+  bool live(const clang::FunctionDecl *FD, const clang::Stmt *S);
   /// True when every path of \p FD's CFG from its entry to \p To runs
   /// \p From first.
   bool dominates(const clang::FunctionDecl *FD, const clang::Stmt *From,
