@@ -2,9 +2,24 @@
 
 #include "checks/analysis/AstNames.h"
 
+#include "clang/Basic/Builtins.h"
+
 using namespace clang;
 
 namespace procshare {
+
+const Expr *ignoreParenCastsAndHints(const Expr *E) {
+  while (true) {
+    E = E->IgnoreParenCasts();
+    const auto *CE = dyn_cast<CallExpr>(E);
+    unsigned Builtin = CE ? CE->getBuiltinCallee() : 0;
+    if ((Builtin != Builtin::BI__builtin_expect &&
+         Builtin != Builtin::BI__builtin_expect_with_probability) ||
+        CE->getNumArgs() < 1)
+      return E;
+    E = CE->getArg(0);
+  }
+}
 
 const ValueDecl *namedDecl(const Expr *E) {
   E = E->IgnoreParenCasts();

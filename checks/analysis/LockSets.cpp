@@ -1,6 +1,7 @@
 //===- LockSets.cpp - Which locks are certainly held ----------------------===//
 
 #include "checks/analysis/LockSets.h"
+#include "checks/analysis/AstNames.h"
 #include "checks/analysis/Dataflow.h"
 #include "checks/analysis/ProcessModel.h"
 
@@ -336,20 +337,20 @@ private:
     if (!Cond)
       return E;
     bool Negated = false;
-    const Expr *X = Cond->IgnoreParenCasts();
+    const Expr *X = ignoreParenCastsAndHints(Cond);
     std::optional<int64_t> Compared; // `call == C` / `call != C`
     bool Equal = true;
     while (true) {
       if (const auto *UO = dyn_cast<UnaryOperator>(X); UO && UO->getOpcode() == UO_LNot) {
         Negated = !Negated;
-        X = UO->getSubExpr()->IgnoreParenCasts();
+        X = ignoreParenCastsAndHints(UO->getSubExpr());
         continue;
       }
       if (const auto *BO = dyn_cast<BinaryOperator>(X);
           BO && (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE)) {
         Compared = M.sharedMemory().constantValue(BO->getRHS());
         Equal = BO->getOpcode() == BO_EQ;
-        X = BO->getLHS()->IgnoreParenCasts();
+        X = ignoreParenCastsAndHints(BO->getLHS());
         if (!Compared)
           return E;
       }

@@ -1,6 +1,7 @@
 //===- ProcessRegions.cpp - Which process runs each statement -------------===//
 
 #include "checks/analysis/ProcessRegions.h"
+#include "checks/analysis/AstNames.h"
 #include "checks/analysis/ProcessModel.h"
 #include "checks/analysis/RegionState.h"
 
@@ -541,7 +542,7 @@ private:
   }
 
   std::optional<CondLanes> evalCond(const Expr *E, const State &S) const {
-    E = E->IgnoreParenCasts();
+    E = ignoreParenCastsAndHints(E);
     if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
       if (UO->getOpcode() == UO_LNot)
         if (auto R = evalCond(UO->getSubExpr(), S))
@@ -869,7 +870,7 @@ private:
   /// A condition decided by known call values (`execv(...) != -1` is false
   /// wherever execv returned), or nullopt.
   std::optional<bool> decide(const Expr *E) const {
-    E = E->IgnoreParenCasts();
+    E = ignoreParenCastsAndHints(E);
     if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
       if (UO->getOpcode() == UO_LNot)
         if (auto V = decide(UO->getSubExpr()))

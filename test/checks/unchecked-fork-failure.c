@@ -170,3 +170,34 @@ void kill_from_fork_or_die(void) {
     _exit(0);
   kill(pid, SIGTERM);
 }
+
+// Conditions under branch-prediction hints constrain the path as the plain
+// condition does: LIKELY/UNLIKELY (__builtin_expect), with a probability,
+// and !!(x) (stress-ng's stress-kill: `if (LIKELY(pid > 1)) kill(pid, ...)`).
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+int keep_going(void);
+void hinted_guards(void) {
+  pid_t pid = fork();
+  if (pid == 0)
+    _exit(0);
+  do {
+    if (LIKELY(pid > 1))
+      kill(pid, SIGUSR1);
+    if (__builtin_expect_with_probability(pid > 0, 1, 0.9))
+      kill(pid, SIGUSR2);
+  } while (keep_going());
+  if (UNLIKELY(pid < 0))
+    return;
+  kill(pid, SIGTERM);
+}
+
+// Still reported: a hint around a test that does not rule out -1.
+void hinted_but_unchecked(void) {
+  pid_t pid = fork();
+  if (pid == 0)
+    _exit(0);
+  if (LIKELY(pid != 0))
+    kill(pid, SIGTERM);
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'kill' may be given -1 from a failed 'fork'{{.*}}[procshare-unchecked-fork-failure]
+}

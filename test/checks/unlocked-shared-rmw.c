@@ -384,6 +384,18 @@ static void waits_for_another_child(void) {
   waitpid(second, NULL, 0);
 }
 
+// A try-lock under a branch-prediction hint holds the lock on its success
+// edge as without the hint.
+void hinted_trylock(void) {
+  if (fork() == 0) {
+    if (__builtin_expect(pthread_mutex_trylock(&st->lock) == 0, 1)) {
+      st->hits++;
+      pthread_mutex_unlock(&st->lock);
+    }
+    _exit(0);
+  }
+}
+
 // Code after a call that never returns runs in no process (stress-ng's
 // "should never get here" counters after shim_exit_group()).
 static void give_up(int code) { _exit(code); }
