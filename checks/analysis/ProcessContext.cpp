@@ -281,7 +281,11 @@ bool ProcessModel::waitsForChild(const FunctionDecl *FD) {
   }
   if (!mayFork(FD) || forks(FD).empty())
     return false;
-  return llvm::all_of(forks(FD), [](const ForkRegions &F) { return F.ParentWaitsBeforeReturn; });
+  // (A helper that forks again before it waits runs several children at
+  // once: one wait reaps one of them.)
+  return llvm::all_of(forks(FD), [](const ForkRegions &F) {
+    return F.ParentWaitsBeforeReturn && !F.ParentReforksBeforeWait;
+  });
 }
 
 std::vector<unsigned> ProcessModel::childCallbacks(const FunctionDecl *FD) {

@@ -107,8 +107,8 @@ public:
   /// A raw exit system call: syscall(__NR_exit_group, ...), SYS_exit...
   bool isExitSyscall(const clang::CallExpr *CE) const;
   /// \p FD forks, and every parent path returns only after waiting since
-  /// the fork (a spawn helper whose child runs alone); from the index for a
-  /// helper of another file.
+  /// the fork, without forking again before it waits (a spawn helper whose
+  /// child runs alone); from the index for a helper of another file.
   bool waitsForChild(const clang::FunctionDecl *FD);
   /// The child of \p F runs alone: no sibling of the same fork runs beside
   /// it (the parent waits before it forks again or returns) and the parent

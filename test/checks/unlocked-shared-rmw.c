@@ -431,6 +431,30 @@ void start_instances(void) {
     ;
 }
 
+// Still reported: a helper that runs the callback in several children at
+// once, and only then waits for them, runs it beside itself.
+static void run_in_parallel(void (*fn)(void), int n) {
+  for (int i = 0; i < n; i++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      fn();
+      _exit(0);
+    }
+  }
+  while (wait(NULL) > 0)
+    ;
+}
+static long *parallel_stats;
+static void parallel_child(void) {
+  parallel_stats[0]++;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'parallel_stats[]' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+}
+void start_parallel(void) {
+  parallel_stats = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (parallel_stats != MAP_FAILED)
+    run_in_parallel(parallel_child, 4);
+}
+
 // A recursive walk in a child that runs alone (stress-ng's syscall_permute):
 // the recursive calls run where the first one does.
 static long *tries;
