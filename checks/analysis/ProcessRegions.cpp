@@ -206,8 +206,7 @@ public:
     // merely routes itself (lighttpd's `while (!child && ...)`). Shared code
     // with effects further on makes a candidate of its own.
     llvm::erase_if(Candidates, [&](const Candidate &C) {
-      const CFGBlock *Branch = C.Target ? pureBranchFrom(*C.Target) : nullptr;
-      return Branch && separatesChild(*Branch);
+      return C.Target && routesApart(*C.Target, 0);
     });
     // Shared code reached with a role flag, a variable holding different
     // constants in the child and the parent (haproxy's `in_parent = 1` in the
@@ -298,6 +297,7 @@ private:
   const FunctionDecl *FD;
   const CFG &G;
   const ParentMap &PM;
+  mutable std::optional<std::set<const VarDecl *>> Escaping;
   const ForkSite *Site;
   std::vector<State> In;
   ForkRegions *Recording = nullptr;
@@ -525,13 +525,11 @@ private:
   }
 
   /// Lanes where `V op C` may be true / may be false. The pre-fork lanes
-  /// are never filtered.
+  /// are filtered only by a constant known there (the fork result is not).
   static CondLanes compareLanes(const LaneValues &V, BinaryOperatorKind Op, int64_t C) {
-    CondLanes Out{PreLanes, PreLanes};
+    CondLanes Out{0, 0};
     for (unsigned L = 0; L < NumLanes; ++L) {
       LaneSet Bit = LaneSet(1u << L);
-      if (Bit & PreLanes)
-        continue;
       Tri T = V[L] ? compare(Op, *V[L], C) : Tri::Unknown;
       if (T != Tri::False)
         Out.True |= Bit;
@@ -542,6 +540,59 @@ private:
   }
 
   std::optional<CondLanes> evalCond(const Expr *E, const State &S) const {
+    if (auto R = evalCondDirect(E, S))
+      return R;
+    // `x != 0`, `x == NULL`, ...: what is known of `x` as a truth value.
+    if (auto T = truthOf(E); T && T->first != ignoreParenCastsAndHints(E))
+      if (auto R = evalCond(T->first, S))
+        return T->second ? *R : CondLanes{R->False, R->True};
+    return std::nullopt;
+  }
+
+  /// \p E as the truth of a simpler expression: `x != 0` and `x != NULL`
+  /// are `x`, `x == 0` and `!x` are not-`x` (second: false). Null when \p E
+  /// is not of that form.
+  std::optional<std::pair<const Expr *, bool>> truthOf(const Expr *E) const {
+    E = ignoreParenCastsAndHints(E);
+    bool Pos = true;
+    for (;;) {
+      if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) {
+        Pos = !Pos;
+        E = ignoreParenCastsAndHints(UO->getSubExpr());
+        continue;
+      }
+      const auto *BO = dyn_cast<BinaryOperator>(E);
+      if (!BO || (BO->getOpcode() != BO_EQ && BO->getOpcode() != BO_NE))
+        break;
+      const Expr *L = BO->getLHS(), *R = BO->getRHS();
+      if (isZero(L))
+        std::swap(L, R);
+      if (!isZero(R))
+        break;
+      if (BO->getOpcode() == BO_EQ)
+        Pos = !Pos;
+      E = ignoreParenCastsAndHints(L);
+    }
+    return std::make_pair(E, Pos);
+  }
+
+  /// `getpid()`: the id of the process that runs it.
+  static bool isOwnPid(const Expr *E) {
+    const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
+    return CE && CE->getDirectCallee() &&
+           ProcessModel::ruleName(CE->getDirectCallee()) == "getpid";
+  }
+
+  bool isZero(const Expr *E) const {
+    if (E->isValueDependent())
+      return false;
+    if (E->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+      return true;
+    Expr::EvalResult Res;
+    return E->EvaluateAsInt(Res, Ctx) && Res.Val.getInt() == 0;
+  }
+
+  std::optional<CondLanes> evalCondDirect(const Expr *E, const State &S) const {
     E = ignoreParenCastsAndHints(E);
     if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
       if (UO->getOpcode() == UO_LNot)
@@ -619,6 +670,12 @@ private:
       }
       return;
     }
+    if (isOwnPid(RHS)) {
+      H.SelfLanes = lanesIn(S.C) & ~PreLanes;
+      if (H.SelfLanes)
+        S.Holders.push_back(H);
+      return;
+    }
     Expr::EvalResult Res;
     if (!RHS->isValueDependent() && RHS->EvaluateAsInt(Res, Ctx)) {
       H.Known = lanesIn(S.C);
@@ -636,6 +693,61 @@ private:
   void kill(const Expr *LHS, State &S) {
     if (auto Key = keyOf(LHS))
       S.kill(*Key);
+  }
+
+  /// `x += c`, `x -= c`, `x |= c`, ... and `x++`/`x--` (\p RHS null: by
+  /// one): a constant \p LHS holds stays known where it was, wrapped to its
+  /// type (`forked++` in the child makes the child's `if (forked) _exit(1)`
+  /// a guard). Anything else forgets the place.
+  void update(const Expr *LHS, BinaryOperatorKind Op, const Expr *RHS, State &S) {
+    auto Key = keyOf(LHS);
+    if (!Key)
+      return;
+    const Holder *Old = S.holder(*Key);
+    QualType T = LHS->getType();
+    Expr::EvalResult Res;
+    std::optional<llvm::APSInt> By;
+    if (!RHS)
+      By = llvm::APSInt::get(1);
+    else if (!RHS->isValueDependent() && RHS->EvaluateAsInt(Res, Ctx))
+      By = Res.Val.getInt();
+    if (!Old || Old->K != Holder::Value || !Old->Known || !By ||
+        !T->isIntegerType() || T->isBooleanType()) {
+      S.kill(*Key);
+      return;
+    }
+    Holder H = *Old;
+    S.kill(*Key);
+    unsigned Width = Ctx.getIntWidth(T);
+    bool Unsigned = T->isUnsignedIntegerOrEnumerationType();
+    H.PidLanes = 0;
+    for (unsigned L = 0; L < NumLanes; ++L) {
+      if (!(H.Known & (1u << L)))
+        continue;
+      llvm::APSInt V(llvm::APInt(64, uint64_t(H.Values[L]), true), false);
+      llvm::APSInt C = *By;
+      C.setIsSigned(true);
+      V = V.extOrTrunc(Width);
+      C = C.extOrTrunc(Width);
+      switch (Op) {
+      case BO_AddAssign: V = llvm::APSInt(V + C); break;
+      case BO_SubAssign: V = llvm::APSInt(V - C); break;
+      case BO_OrAssign:  V = llvm::APSInt(V | C); break;
+      case BO_AndAssign: V = llvm::APSInt(V & C); break;
+      case BO_XorAssign: V = llvm::APSInt(V ^ C); break;
+      default:
+        H.Known &= LaneSet(~(1u << L));
+        continue;
+      }
+      V.setIsUnsigned(Unsigned);
+      if (Unsigned && Width >= 64 && V.isNegative()) { // (no int64_t for it)
+        H.Known &= LaneSet(~(1u << L));
+        continue;
+      }
+      H.Values[L] = V.getExtValue();
+    }
+    if (H.useful())
+      S.Holders.push_back(H);
   }
 
   void transfer(const CFGElement &E, State &S) {
@@ -681,7 +793,20 @@ private:
         LaneSet Before = lanesIn(S.C);
         llvm::SmallVector<Holder, 2> Kept;
         for (const Holder &H : S.Holders) {
-          if (H.K != Holder::Value || (H.Known & Before) != Before)
+          if (H.K == Holder::Pred) {
+            // (A truth that is the same in every lane.)
+            bool True = (H.TrueLanes & Before) == Before && !(H.FalseLanes & Before);
+            bool False = (H.FalseLanes & Before) == Before && !(H.TrueLanes & Before);
+            if (!True && !False)
+              continue;
+            Holder K = H;
+            K.SelfLanes = 0;
+            K.TrueLanes = True ? lanesIn(After) : 0;
+            K.FalseLanes = False ? lanesIn(After) : 0;
+            Kept.push_back(K);
+            continue;
+          }
+          if ((H.Known & Before) != Before)
             continue;
           std::optional<int64_t> Value;
           bool Same = true;
@@ -693,7 +818,7 @@ private:
           if (!Same || !Value)
             continue;
           Holder K = H;
-          K.PidLanes = 0;
+          K.PidLanes = K.SelfLanes = 0;
           K.Known = lanesIn(After);
           for (unsigned L = 0; L < NumLanes; ++L)
             K.Values[L] = *Value;
@@ -734,11 +859,14 @@ private:
         assign(BO->getLHS(), BO->getRHS(), S);
       }
       else if (BO->isCompoundAssignmentOp())
-        kill(BO->getLHS(), S);
+        update(BO->getLHS(), BO->getOpcode(), BO->getRHS(), S);
       return;
     }
     if (const auto *UO = dyn_cast<UnaryOperator>(St)) {
-      if (UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf)
+      if (UO->isIncrementDecrementOp())
+        update(UO->getSubExpr(), UO->isIncrementOp() ? BO_AddAssign : BO_SubAssign,
+               nullptr, S);
+      else if (UO->getOpcode() == UO_AddrOf)
         kill(UO->getSubExpr(), S);
       return;
     }
@@ -802,8 +930,12 @@ private:
                 (Ev.ChildOnly && Site->Rule.ChildIsZero &&
                  !Val->isValueDependent() && Val->EvaluateAsInt(Res, Ctx) &&
                  Res.Val.getInt() == 0));
+    // (A child that leaves its own id where the caller can read it,
+    // `cxt->pid = getpid()`, can be told apart there too.)
+    LaneSet ChildLanes = lanesIn(Child);
     for (const Holder &H : S.Holders)
-      Ev.StoresPid |= H.K == Holder::Value && H.PidLanes && H.NonLocal;
+      Ev.StoresPid |= H.NonLocal && ((H.K == Holder::Value && H.PidLanes) ||
+                                     (H.SelfLanes & ChildLanes) == ChildLanes);
     if (Val && !Val->isValueDependent() && Val->EvaluateAsInt(Res, Ctx))
       Ev.Constant = Res.Val.getInt().getExtValue();
     Returns.push_back(Ev);
@@ -920,11 +1052,67 @@ private:
         E.C = keepRoles(E.C, caseRoles(SW, Succ.getLabel()));
       return E;
     }
-    if (const Expr *Cond = branchCondition(B))
-      if (auto R = evalCond(Cond, Out)) {
+    if (const Expr *Cond = branchCondition(B)) {
+      if (auto R = evalCond(Cond, Out))
         E.C = keepLanes(E.C, Index == 0 ? R->True : R->False);
-      }
+      else
+        learn(Cond, Index == 0, E);
+    }
     return E;
+  }
+
+  /// A branch on a local the analysis knows nothing of (`if (usermap &&
+  /// groupmap) pid = fork();`) makes its truth a fact on the edge, for every
+  /// lane; it holds in both processes after a later fork, so that
+  /// `if (!pid && usermap)` sends the child one way only. Only locals whose
+  /// address is never taken: nothing else may change them unseen.
+  void learn(const Expr *Cond, bool Taken, State &E) const {
+    auto T = truthOf(Cond);
+    if (!T)
+      return;
+    const auto *DRE = dyn_cast<DeclRefExpr>(T->first);
+    const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    if (!VD || !VD->hasLocalStorage() || VD->getType()->isReferenceType() ||
+        !(VD->getType()->isIntegerType() || VD->getType()->isPointerType()) ||
+        escapes(VD))
+      return;
+    auto Key = keyOf(DRE);
+    if (!Key || E.holder(*Key))
+      return;
+    Holder H;
+    H.K = Holder::Pred;
+    H.Key = *Key;
+    (Taken == T->second ? H.TrueLanes : H.FalseLanes) = lanesIn(E.C);
+    E.Holders.push_back(H);
+  }
+
+  /// A local whose address is taken, or that a reference binds.
+  bool escapes(const VarDecl *VD) const {
+    if (!Escaping) {
+      Escaping.emplace();
+      collectEscaping(FD->getBody());
+    }
+    return Escaping->count(VD->getCanonicalDecl());
+  }
+  void collectEscaping(const Stmt *St) const {
+    if (!St)
+      return;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(St))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
+        const Stmt *P = PM.getParentIgnoreParens(DRE);
+        bool Plain = false;
+        if (const auto *IC = dyn_cast_or_null<ImplicitCastExpr>(P))
+          Plain = IC->getCastKind() == CK_LValueToRValue;
+        else if (const auto *BO = dyn_cast_or_null<BinaryOperator>(P))
+          Plain = (BO->isAssignmentOp() || BO->isCompoundAssignmentOp()) &&
+                  BO->getLHS()->IgnoreParens() == DRE;
+        else if (const auto *UO = dyn_cast_or_null<UnaryOperator>(P))
+          Plain = UO->isIncrementDecrementOp();
+        if (!Plain)
+          Escaping->insert(VD->getCanonicalDecl());
+      }
+    for (const Stmt *C : St->children())
+      collectEscaping(C);
   }
 
   /// The block that branches on a side-effect-free condition, reached from
@@ -981,15 +1169,21 @@ private:
   }
 
   /// No successor edge of \p B carries both the child and the parent.
-  bool separatesChild(const CFGBlock &B) const {
+  /// The side-effect-free tests from \p B on (the operands of `a && (b ||
+  /// c)` are blocks of their own) send the child and the parent different
+  /// ways before either does anything.
+  bool routesApart(const CFGBlock &B, unsigned Depth) const {
+    const CFGBlock *Branch = pureBranchFrom(B);
+    if (!Branch)
+      return false;
     unsigned I = 0;
-    for (const CFGBlock::AdjacentBlock &Succ : B.succs()) {
+    for (const CFGBlock::AdjacentBlock &Succ : Branch->succs()) {
       const CFGBlock *S = Succ.getReachableBlock();
       unsigned Index = I++;
       if (!S)
         continue;
-      RoleSet R = rolesIn(edge(B, OutStates[B.getBlockID()], Index, *S).C);
-      if ((R & RoleChild) && (R & RoleParent))
+      RoleSet R = rolesIn(edge(*Branch, OutStates[Branch->getBlockID()], Index, *S).C);
+      if ((R & RoleChild) && (R & RoleParent) && (Depth >= 8 || !routesApart(*S, Depth + 1)))
         return false;
     }
     return true;

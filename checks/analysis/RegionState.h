@@ -146,8 +146,10 @@ inline const LaneSet PreLanes = lanesOf(RolePre);
 ///           constant (Known: `child = 1;` in the child, `int child = 0;`
 ///           before the fork, so 0 in both afterwards);
 ///  - Pred:  holds a boolean derived from the fork result
-///           (`int in_child = pid == 0;`): the lanes where it may be true,
-///           and may be false.
+///           (`int in_child = pid == 0;`), or one a branch tested: the
+///           lanes where it may be true, and may be false.
+/// Either may also hold the process's own id, taken after the fork
+/// (SelfLanes: `cxt->pid = getpid()` in the child).
 struct Holder {
   enum Kind : uint8_t { Value, Pred };
   Kind K = Value;
@@ -155,12 +157,14 @@ struct Holder {
   LaneSet TrueLanes = 0, FalseLanes = 0; // Pred
   LaneSet PidLanes = 0;                  // Value: holds the fork result
   LaneSet Known = 0;                     // Value: holds Values[lane]
+  LaneSet SelfLanes = 0;                 // holds getpid() of that process
   int64_t Values[NumLanes] = {};
   bool NonLocal = false;
 
   bool operator==(const Holder &O) const {
     if (K != O.K || Key != O.Key || NonLocal != O.NonLocal || TrueLanes != O.TrueLanes ||
-        FalseLanes != O.FalseLanes || PidLanes != O.PidLanes || Known != O.Known)
+        FalseLanes != O.FalseLanes || PidLanes != O.PidLanes || Known != O.Known ||
+        SelfLanes != O.SelfLanes)
       return false;
     for (unsigned L = 0; L < NumLanes; ++L)
       if ((Known & (1u << L)) && Values[L] != O.Values[L])
@@ -169,12 +173,12 @@ struct Holder {
   }
   /// Knows something on some lane.
   bool useful() const {
-    return K == Pred ? TrueLanes != FalseLanes : (PidLanes | Known) != 0;
+    return SelfLanes || (K == Pred ? TrueLanes != FalseLanes : (PidLanes | Known) != 0);
   }
   /// What it knows on \p Lane is what \p O knows on \p OLane.
   bool sameOn(unsigned Lane, const Holder &O, unsigned OLane) const {
     auto Has = [](LaneSet Lanes, unsigned L) { return bool(Lanes & (1u << L)); };
-    if (K != O.K)
+    if (K != O.K || Has(SelfLanes, Lane) != Has(O.SelfLanes, OLane))
       return false;
     if (K == Pred)
       return Has(TrueLanes, Lane) == Has(O.TrueLanes, OLane) &&
@@ -195,6 +199,7 @@ struct Holder {
     Set(FalseLanes, From.FalseLanes);
     Set(PidLanes, From.PidLanes);
     Set(Known, From.Known);
+    Set(SelfLanes, From.SelfLanes);
     Values[Lane] = From.Values[FromLane];
   }
   /// Forgets what it knows on the lanes \p Lanes (a predicate may then be
@@ -206,6 +211,7 @@ struct Holder {
     }
     PidLanes &= ~Lanes;
     Known &= ~Lanes;
+    SelfLanes &= ~Lanes;
   }
 };
 
@@ -279,7 +285,7 @@ struct State {
       Holder J = A ? *A : *B;
       if (A && B && A->K != B->K)
         return; // a predicate on one side, a value on the other
-      J.TrueLanes = J.FalseLanes = J.PidLanes = J.Known = 0;
+      J.TrueLanes = J.FalseLanes = J.PidLanes = J.Known = J.SelfLanes = 0;
       for (unsigned L = 0; L < NumLanes; ++L) {
         LaneSet Bit = LaneSet(1u << L);
         bool InA = LA & Bit, InB = LB & Bit;

@@ -494,3 +494,170 @@ void child_ends_by_raw_exit(void) {
     syscall(__NR_exit, 1);
   counter++;
 }
+
+// ---- What the child knows of itself ----------------------------------------
+
+// A counter the child bumps after the fork is a role flag: the second
+// round's `if (forked)` ends the child before the shared return.
+static char tty_error[64];
+char *tty_write_retry(int fd) {
+  int forked = 0;
+  for (;;) {
+    if (write(fd, "x", 1) == 1)
+      break;
+    if (forked)
+      _exit(1);
+    pid_t p = fork();
+    if (p < 0)
+      return tty_error;
+    if (p > 0)
+      return NULL;
+    forked++;
+  }
+  if (forked)
+    _exit(0);
+  return NULL;
+}
+// The child's count is 1, and only more than 3 ends it: it returns.
+char *tty_write_counted(int fd) {
+  int tries = 0;
+  for (;;) {
+    if (write(fd, "x", 1) == 1)
+      break;
+    if (tries > 3)
+      _exit(1);
+    pid_t p = fork();
+    if (p < 0)
+      return tty_error;
+    if (p > 0)
+      return NULL;
+    tries++;
+  }
+  return NULL;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: the child created by 'fork' returns from 'tty_write_counted' and runs its caller's code
+}
+
+// A tested local holds in both processes: the child forked only where both
+// maps exist, so `!p && usermap` takes it, and it never comes back.
+void run_mapper(const char *tool, int *map) {
+  (void)map;
+  execlp(tool, tool, (char *)NULL);
+  _exit(127);
+}
+void map_ids_from_child(int *usermap, int *groupmap) {
+  pid_t p = 0;
+  if (usermap && groupmap) {
+    p = fork();
+    if (p < 0)
+      exit(1);
+    if (p)
+      waitpid(p, NULL, 0);
+  }
+  if (!p && usermap)
+    run_mapper("newuidmap", usermap);
+  if (groupmap)
+    run_mapper("newgidmap", groupmap);
+  exit(0);
+}
+// Forked when either exists: a child without a user map runs the group
+// mapper the parent runs too.
+void map_ids_either(int *usermap, int *groupmap) {
+  pid_t p = 0;
+  if (usermap || groupmap) {
+    p = fork();
+    if (p < 0)
+      exit(1);
+    if (p)
+      waitpid(p, NULL, 0);
+  }
+  if (!p && usermap)
+    run_mapper("newuidmap", usermap);
+  // CHECK-MESSAGES: :[[@LINE-2]]:7: warning: the child created by 'fork' leaves its branch here and runs code the parent runs
+  if (groupmap)
+    run_mapper("newgidmap", groupmap);
+  exit(0);
+}
+
+// A chain of tests that sends the child and the parent apart before either
+// does anything: `pid || !forkit` is false in the child.
+int unshare_run(int forkit, int persist) {
+  pid_t p = 0;
+  if (forkit) {
+    p = fork();
+    switch (p) {
+    case -1:
+      exit(1);
+    case 0:
+      break;
+    default:
+      break;
+    }
+  }
+  if (persist && (p || !forkit))
+    counter++;
+  if (p) {
+    waitpid(p, NULL, 0);
+    exit(0);
+  }
+  return counter;
+}
+int unshare_run_both(int forkit, int persist) {
+  pid_t p = 0;
+  if (forkit) {
+    p = fork();
+    switch (p) {
+    case -1:
+      exit(1);
+    case 0:
+      break;
+    default:
+      break;
+    }
+  }
+  if (persist && (p || forkit))
+    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: the child created by 'fork' leaves its branch here and runs code the parent runs
+    counter++;
+  if (p) {
+    waitpid(p, NULL, 0);
+    exit(0);
+  }
+  return counter;
+}
+
+// A child that leaves its own id where the caller looks (libmount's
+// context: `cxt->pid = getpid()`) can be told apart by the caller, though
+// both return 0.
+struct fork_ctx { pid_t pid; int forks_enabled; };
+int ctx_add_child(struct fork_ctx *c, pid_t p);
+int ctx_fork(struct fork_ctx *c) {
+  int rc = 0;
+  pid_t p = fork();
+  switch (p) {
+  case -1:
+    return -1;
+  case 0:
+    c->pid = getpid();
+    c->forks_enabled = 0;
+    break;
+  default:
+    rc = ctx_add_child(c, p);
+    break;
+  }
+  return rc;
+}
+int ctx_fork_unmarked(struct fork_ctx *c) {
+  int rc = 0;
+  pid_t p = fork();
+  switch (p) {
+  case -1:
+    return -1;
+  case 0:
+    c->forks_enabled = 0;
+    break;
+  default:
+    rc = ctx_add_child(c, p);
+    break;
+  }
+  return rc;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: the child created by 'fork' returns from 'ctx_fork_unmarked' and runs its caller's code
+}
