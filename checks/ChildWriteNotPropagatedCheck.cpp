@@ -116,6 +116,22 @@ void ChildWriteNotPropagatedCheck::checkForkSite(const ForkRegions &F, ASTContex
   const ParentMap *PM = M.parents(FD);
   if (!G || !PM)
     return;
+  // A child that returns to its caller with nothing here ending it lives on
+  // as a process of its own (lighttpd's worker leaves the spawn loop, drops
+  // the pid file name and returns 1): what it writes sets itself up, it is
+  // no result handed back on exit. (Returning from main ends it.)
+  if (!FD->isMain()) {
+    bool Returns = F.ChildFallsOffEnd, Ends = false;
+    for (const auto &[S, Roles] : F.Roles) {
+      if (!(Roles & RoleChild))
+        continue;
+      Returns |= isa<ReturnStmt>(S);
+      if (const auto *CE = dyn_cast<CallExpr>(S); CE && Roles == RoleChild)
+        Ends |= M.callEffect(CE, *PM) == CallEffect::Ends;
+    }
+    if (Returns && !Ends)
+      return;
+  }
   MemoryEffects &ME = M.memoryEffects();
   SharedMemory &SM = M.sharedMemory();
   const SourceManager &SrcMgr = M.context().getSourceManager();

@@ -465,3 +465,55 @@ void child_fills_buffer_parent_frees(void) {
   waitpid(p, NULL, 0);
   free(buf);
 }
+
+// A worker that leaves the spawn loop and returns to its caller lives on as
+// a process of its own (lighttpd's workers): what it writes on the way out
+// sets itself up, and the parent's later reads are of its own state.
+struct worker_srv { const char *pid_file; pid_t pid; int generation; } the_srv;
+void srv_graceful_state(struct worker_srv *srv);
+int spawn_workers(int n) {
+  struct worker_srv *srv = &the_srv;
+  int child = 0;
+  while (!child && n > 0) {
+    pid_t p = fork();
+    if (p < 0)
+      return -1;
+    if (p == 0) {
+      child = 1;
+      break;
+    }
+    n--;
+  }
+  if (!child) {
+    while (wait(NULL) > 0)
+      ;
+    srv_graceful_state(srv);
+    return 0;
+  }
+  srv->pid_file = NULL;
+  srv->pid = getpid();
+  return 1;
+}
+// The same loop, but the worker ends here after its update: that update is
+// a result, lost to the parent that reads it after the wait.
+int spawn_workers_once(int n) {
+  int child = 0;
+  while (!child && n > 0) {
+    pid_t p = fork();
+    if (p < 0)
+      return -1;
+    if (p == 0) {
+      child = 1;
+      break;
+    }
+    n--;
+  }
+  if (!child) {
+    while (wait(NULL) > 0)
+      ;
+    return the_srv.generation;
+  }
+  the_srv.generation++;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: the child created by 'fork' writes 'the_srv.generation', which the parent reads after waiting
+  _exit(0);
+}
