@@ -81,6 +81,7 @@ const std::vector<CategorySchema> &schemas() {
       {"mutating_methods", {}},
       {"private_alloc", {}},
       {"dealloc", {}},
+      {"process_local", {}},
       {"lock_guards", {}},
       {"thread_start", {}},
       {"thread_join", {}},
@@ -417,6 +418,7 @@ private:
           : Category == "mutating_methods" ? &R.MutatingMethods
           : Category == "private_alloc" ? &R.PrivateAllocs
           : Category == "dealloc" ? &R.Deallocs
+          : Category == "process_local" ? &R.ProcessLocal
           : Category == "lock_guards" ? &R.LockGuards
           : Category == "async_signal_unsafe" ? &R.AsyncSignalUnsafe
           : Category == "heap_owning_types" ? &R.HeapOwningTypes

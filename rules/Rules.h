@@ -185,6 +185,11 @@ public:
   /// Allocates process-private memory (malloc, strdup...).
   bool isPrivateAlloc(llvm::StringRef Name) const { return PrivateAllocs.count(Name); }
   bool isDealloc(llvm::StringRef Name) const { return Deallocs.count(Name); }
+  /// Releases only the calling process's own resources (close, free...): a
+  /// child that runs it on its way out harms no other process.
+  bool isProcessLocal(llvm::StringRef Name) const {
+    return ProcessLocal.count(Name) || Deallocs.count(Name);
+  }
   const LockRule *lock(llvm::StringRef Name) const { return find(Locks, Name); }
   const LockTypeRule *lockType(llvm::StringRef Name) const {
     return find(LockTypes, Name);
@@ -225,7 +230,7 @@ private:
   struct Empty {};
   llvm::StringMap<ForkRule> Forks;
   llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ChildEntry, ThreadStart, ThreadJoin,
-      AsyncSignalSafe, AsyncSignalUnsafe, HeapOwningTypes, MutatingMethods, PrivateAllocs, Deallocs, LockGuards;
+      AsyncSignalSafe, AsyncSignalUnsafe, HeapOwningTypes, MutatingMethods, PrivateAllocs, Deallocs, ProcessLocal, LockGuards;
   llvm::StringMap<unsigned> WriteThrough, LockUses, PidUses;
   llvm::StringMap<int> StdioWrites, StdioFlushes, StdioBuffering;
   llvm::StringMap<LockInitRule> LockInits;

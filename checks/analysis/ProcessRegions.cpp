@@ -216,6 +216,12 @@ public:
       return C.Target && C.E.K == ChildEscape::FallsIntoParent &&
              hasRoleFlag(In[C.Target->getBlockID()]);
     });
+    // Likewise shared code after which every child path comes to a branch
+    // of its own that ends it (stress-ng's mmapcow: both processes exercise
+    // the mapping, then `if (pid == 0) _exit(0); else waitpid(...)`).
+    llvm::erase_if(Candidates, [&](const Candidate &C) {
+      return C.Target && C.E.K == ChildEscape::FallsIntoParent && childEndsApart(*C.Target);
+    });
 
     // A child returning to the caller is only an escape when the parent
     // returns too; when the parent always exits (daemonization) only the
@@ -282,7 +288,10 @@ public:
       if (!Best)
         return std::nullopt;
       ChildEscape E = Best->E;
-      if (R.Reforks && E.K == ChildEscape::FallsIntoParent)
+      // (Up to 2^N processes only when the parent forks again too: a chain
+      // whose parent leaves the loop, stress-ng's daemon, falls into the
+      // parent's code instead.)
+      if (R.Reforks && ParentReforks && E.K == ChildEscape::FallsIntoParent)
         E.K = ChildEscape::LoopsToFork;
       return E;
     };
@@ -298,6 +307,7 @@ private:
   const CFG &G;
   const ParentMap &PM;
   mutable std::optional<std::set<const VarDecl *>> Escaping;
+  bool ParentReforks = false; // the parent comes back to the fork
   const ForkSite *Site;
   std::vector<State> In;
   ForkRegions *Recording = nullptr;
@@ -542,6 +552,12 @@ private:
   std::optional<CondLanes> evalCond(const Expr *E, const State &S) const {
     if (auto R = evalCondDirect(E, S))
       return R;
+    if (!isa<DeclRefExpr>(ignoreParenCastsAndHints(E)))
+      if (auto Key = factKey(E, 0))
+        if (const Holder *H = S.holder(*Key); H && H->K == Holder::Pred) {
+          LaneSet Either = LaneSet(~(H->TrueLanes | H->FalseLanes));
+          return CondLanes{LaneSet(H->TrueLanes | Either), LaneSet(H->FalseLanes | Either)};
+        }
     // `x != 0`, `x == NULL`, ...: what is known of `x` as a truth value.
     if (auto T = truthOf(E); T && T->first != ignoreParenCastsAndHints(E))
       if (auto R = evalCond(T->first, S))
@@ -781,6 +797,8 @@ private:
           Recording->ParentReforksBeforeWait = true;
         if (Recording && keepRoles(S.C, RoleChild))
           Recording->Reforks = true;
+        if (Recording && keepRoles(S.C, RoleParent))
+          ParentReforks = true;
         Combos After = combo(RoleParent);
         if (Site->ChildWaited)
           After = mapFlags(After, [](unsigned F) { return F | FlagWaited; });
@@ -833,6 +851,17 @@ private:
         for (const Expr *Arg : CE->arguments())
           if (isForkValue(Arg, S))
             Recording->ForkValueArgs[Arg] |= rolesIn(S.C);
+      // A callee handed a pointer may change what it points to.
+      for (const Expr *Arg : CE->arguments())
+        if (Arg->getType()->isPointerType())
+          if (const auto *DRE = dyn_cast<DeclRefExpr>(Arg->IgnoreParenCasts()))
+            if (auto Key = keyOf(DRE)) {
+              std::string Deref = "*(" + *Key + ")", Member = *Key + ".";
+              llvm::erase_if(S.Holders, [&](const Holder &H) {
+                return H.K == Holder::Pred && (H.Key.find(Deref) != std::string::npos ||
+                                               H.Key.find(Member) != std::string::npos);
+              });
+            }
       if (M.mayWait(CE) && waitsForThisChild(CE, S))
         S.mapCombos([](unsigned F) { return F | FlagWaited; });
       switch (M.callEffect(CE, PM)) {
@@ -1070,13 +1099,7 @@ private:
     auto T = truthOf(Cond);
     if (!T)
       return;
-    const auto *DRE = dyn_cast<DeclRefExpr>(T->first);
-    const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
-    if (!VD || !VD->hasLocalStorage() || VD->getType()->isReferenceType() ||
-        !(VD->getType()->isIntegerType() || VD->getType()->isPointerType()) ||
-        escapes(VD))
-      return;
-    auto Key = keyOf(DRE);
+    auto Key = factKey(T->first, 0);
     if (!Key || E.holder(*Key))
       return;
     Holder H;
@@ -1084,6 +1107,50 @@ private:
     H.Key = *Key;
     (Taken == T->second ? H.TrueLanes : H.FalseLanes) = lanesIn(E.C);
     E.Holders.push_back(H);
+  }
+
+  /// The key of a side-effect-free expression over locals nothing else can
+  /// change (their address never taken), what they point to, and constants
+  /// (`usermap`, `*flags & FORK_MODE`, `cfg->forks`); null for anything else.
+  /// A write of a part kills it (its key contains the part's). Writes
+  /// through another pointer that may alias are not seen; a call handed the
+  /// pointer kills what it points to.
+  std::optional<std::string> factKey(const Expr *E, unsigned Depth) const {
+    E = ignoreParenCastsAndHints(E);
+    if (Depth > 4)
+      return std::nullopt;
+    Expr::EvalResult Res;
+    if (!E->isValueDependent() && E->EvaluateAsInt(Res, Ctx))
+      return "#" + std::to_string(Res.Val.getInt().getExtValue()) + ";";
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      if (!VD || !VD->hasLocalStorage() || VD->getType()->isReferenceType() ||
+          !(VD->getType()->isIntegerType() || VD->getType()->isPointerType()) ||
+          escapes(VD))
+        return std::nullopt;
+      return keyOf(DRE);
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_Deref && factKey(UO->getSubExpr(), Depth + 1))
+        return keyOf(UO);
+      return std::nullopt;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (ME->isArrow() ? bool(factKey(ME->getBase(), Depth + 1))
+                        : isa<DeclRefExpr>(ME->getBase()->IgnoreParens()) &&
+                              factKey(ME->getBase(), Depth + 1))
+        return keyOf(ME);
+      return std::nullopt;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (!BO->isBitwiseOp() && !BO->isComparisonOp() && !BO->isAdditiveOp())
+        return std::nullopt;
+      auto L = factKey(BO->getLHS(), Depth + 1), R = factKey(BO->getRHS(), Depth + 1);
+      if (!L || !R)
+        return std::nullopt;
+      return "(" + *L + BinaryOperator::getOpcodeStr(BO->getOpcode()).str() + *R + ")";
+    }
+    return std::nullopt;
   }
 
   /// A local whose address is taken, or that a reference binds.
@@ -1169,6 +1236,38 @@ private:
   }
 
   /// No successor edge of \p B carries both the child and the parent.
+  /// Every path the child takes from \p From ends it in a block the parent
+  /// does not run, without returning or coming back to the fork.
+  bool childEndsApart(const CFGBlock &From) const {
+    llvm::BitVector Seen(G.getNumBlockIDs());
+    std::vector<const CFGBlock *> Work{&From};
+    Seen.set(From.getBlockID());
+    for (size_t Steps = 0; !Work.empty(); ++Steps) {
+      if (Steps > 4 * G.getNumBlockIDs() + 64)
+        return false;
+      const CFGBlock *B = Work.back();
+      Work.pop_back();
+      if (B == &G.getExit() || B == ForkBlock)
+        return false;
+      const State &Out = OutStates[B->getBlockID()];
+      if (!keepRoles(Out.C, RoleChild)) {
+        if (rolesIn(In[B->getBlockID()].C) & RoleParent)
+          return false; // ended in code both run
+        continue;
+      }
+      unsigned I = 0;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+        const CFGBlock *S = Succ.getReachableBlock();
+        unsigned Index = I++;
+        if (!S || !keepRoles(edge(*B, Out, Index, *S).C, RoleChild) || Seen.test(S->getBlockID()))
+          continue;
+        Seen.set(S->getBlockID());
+        Work.push_back(S);
+      }
+    }
+    return true;
+  }
+
   /// The side-effect-free tests from \p B on (the operands of `a && (b ||
   /// c)` are blocks of their own) send the child and the parent different
   /// ways before either does anything.
@@ -1282,7 +1381,7 @@ const Stmt *trivialTailFrom(ProcessModel &M, const ParentMap &PM,
   const CFGBlock *Cur = &B;
   const ReturnStmt *Ret = nullptr;
   unsigned Skip = FromElement;
-  for (int Steps = 0; Cur && Steps < 4; ++Steps, Skip = 0) {
+  for (int Steps = 0; Cur && Steps < 8; ++Steps, Skip = 0) {
     if (Cur->succ_empty() && Cur->empty())
       return Ret; // the exit block
     unsigned Index = 0;
@@ -1298,14 +1397,33 @@ const Stmt *trivialTailFrom(ProcessModel &M, const ParentMap &PM,
         continue;
       }
       if (isa<DeclRefExpr>(S) || isa<IntegerLiteral>(S) || isa<CastExpr>(S) ||
-          isa<ParenExpr>(S) || isa<CXXBoolLiteralExpr>(S))
+          isa<ParenExpr>(S) || isa<CXXBoolLiteralExpr>(S) || isa<ArraySubscriptExpr>(S) ||
+          isa<MemberExpr>(S))
         continue;
       if (const auto *UO = dyn_cast<UnaryOperator>(S))
-        if (UO->getOpcode() == UO_Minus)
+        if (UO->getOpcode() == UO_Minus || UO->getOpcode() == UO_Deref)
           continue;
-      if (const auto *CE = dyn_cast<CallExpr>(S))
+      // (Keeping a result in a local for the exit: `rc = run(); _exit(rc);`.)
+      if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->getOpcode() == BO_Assign)
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParens()))
+          if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+              VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType())
+            continue;
+      if (const auto *DS = dyn_cast<DeclStmt>(S);
+          DS && llvm::all_of(DS->decls(), [](const Decl *D) {
+            const auto *VD = dyn_cast<VarDecl>(D);
+            return VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType();
+          }))
+        continue;
+      if (const auto *CE = dyn_cast<CallExpr>(S)) {
         if (M.callEffect(CE, PM, /*MayNotReturn=*/false) == CallEffect::Ends)
           return Ret ? static_cast<const Stmt *>(Ret) : CE;
+        // (Closing its own descriptors on the way out: `close(fds[1]);
+        // _exit(ret);`.)
+        if (const FunctionDecl *Callee = CE->getDirectCallee();
+            Callee && !Ret && M.rules().isProcessLocal(ProcessModel::ruleName(Callee)))
+          continue;
+      }
       return nullptr;
     }
     if (Cur->getTerminatorStmt() || Cur->succ_size() != 1)

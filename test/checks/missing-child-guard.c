@@ -661,3 +661,134 @@ int ctx_fork_unmarked(struct fork_ctx *c) {
   return rc;
   // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: the child created by 'fork' returns from 'ctx_fork_unmarked' and runs its caller's code
 }
+
+// ---- Children that share code on purpose ------------------------------------
+
+// A daemon chain: each child forks the next one and the parent leaves the
+// loop, so the processes form a line, not 2^N. The child's way out closes
+// its own descriptor and returns to a caller that ends it.
+int keep_running(void);
+static int daemon_chain(int fd) {
+  int rc = 0;
+  while (keep_running()) {
+    pid_t p = fork();
+    if (p < 0)
+      goto out;
+    if (p == 0) {
+      if (write(fd, &rc, sizeof rc) != sizeof rc)
+        goto out;
+    } else {
+      waitpid(p, NULL, 0);
+      break;
+    }
+  }
+out:
+  (void)close(fd);
+  return rc;
+}
+void run_daemon_chain(int fd) {
+  int rc = daemon_chain(fd);
+  _exit(rc);
+}
+// The parent stays in the loop too: every process forks again.
+static int daemon_swarm(int fd) {
+  int rc = 0;
+  while (keep_running()) {
+    pid_t p = fork();
+    // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: the child created by 'fork' stays in the loop and forks again (up to 2^N processes)
+    if (p < 0)
+      goto out;
+    if (p == 0) {
+      if (write(fd, &rc, sizeof rc) != sizeof rc)
+        goto out;
+    } else {
+      waitpid(p, NULL, 0);
+    }
+  }
+out:
+  (void)close(fd);
+  return rc;
+}
+void run_daemon_swarm(int fd) {
+  int rc = daemon_swarm(fd);
+  _exit(rc);
+}
+
+// A grandchild that returns its status to a caller that only closes its
+// end of the pipe and exits with it.
+static void send_status(int fd, int status) { (void)write(fd, &status, sizeof status); }
+static int session_child(int fd) {
+  pid_t p = fork();
+  if (p < 0)
+    return 1;
+  if (p == 0) {
+    send_status(fd, 0);
+    return 0;
+  }
+  waitpid(p, NULL, 0);
+  send_status(fd, 0);
+  return 0;
+}
+void run_session(int fds[2]) {
+  int ret = session_child(fds[1]);
+  (void)close(fds[1]);
+  _exit(ret);
+}
+// Here the caller reports the result first: the grandchild reports too.
+static int session_child_reported(int fd) {
+  pid_t p = fork();
+  if (p < 0)
+    return 1;
+  if (p == 0) {
+    send_status(fd, 0);
+    return 0;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: the child created by 'fork' returns from 'session_child_reported' and runs its caller's code
+  }
+  waitpid(p, NULL, 0);
+  send_status(fd, 0);
+  return 0;
+}
+void run_session_reported(int fds[2]) {
+  int ret = session_child_reported(fds[1]);
+  send_status(fds[1], ret);
+  _exit(ret);
+}
+
+// Both processes exercise the mapping, then the child's own branch ends it
+// (stress-ng's mmapcow); the mode tested before the fork still holds after.
+enum { COW_FORK = 1, COW_VERBOSE = 2 };
+void touch_pages(char *buf, int n);
+int cow_round(char *buf, int n, int *flags) {
+  pid_t p = -1;
+  if (*flags & COW_FORK) {
+    p = fork();
+    if (p == 0)
+      counter++;
+  }
+  touch_pages(buf, n);
+  if (*flags & COW_FORK) {
+    if (p == 0)
+      _exit(0);
+    else if (p > 0)
+      waitpid(p, NULL, 0);
+  }
+  return 0;
+}
+// The child's guard sits under another mode: without it, the child returns.
+int cow_round_verbose(char *buf, int n, int *flags) {
+  pid_t p = -1;
+  if (*flags & COW_FORK) {
+    p = fork();
+    if (p == 0)
+      counter++;
+    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: the child created by 'fork' leaves its branch here and runs code the parent runs
+  }
+  touch_pages(buf, n);
+  if (*flags & COW_VERBOSE) {
+    if (p == 0)
+      _exit(0);
+    else if (p > 0)
+      waitpid(p, NULL, 0);
+  }
+  return 0;
+}
