@@ -244,6 +244,18 @@ void ChildWriteNotPropagatedCheck::checkForkSite(const ForkRegions &F, ASTContex
       Locs.clear();
       ME.directWrites(S, Locs);
       Owned.insert(Owned.end(), Locs.begin(), Locs.end());
+      // A call the analysis cannot follow (through a pointer, stress-ng
+      // open's `open_funcs[idx](..., &duration, &count)`) handed a place's
+      // address may write it: the parent keeps that place up itself.
+      // (A library call the rules describe writes only what they say.)
+      const FunctionDecl *Direct = CE ? CE->getDirectCallee() : nullptr;
+      if (CE && !ME.summarisedCallee(CE) &&
+          !(Direct && M.rules().writeThroughArg(ProcessModel::ruleName(Direct)) >= 0))
+        for (const Expr *Arg : CE->arguments())
+          if (const auto *UO = dyn_cast<UnaryOperator>(Arg->IgnoreParenImpCasts());
+              UO && UO->getOpcode() == UO_AddrOf)
+            if (std::optional<MemLoc> L = ME.locationOf(UO->getSubExpr()->IgnoreParenImpCasts()))
+              Owned.push_back(*L);
     }
   }
   {
