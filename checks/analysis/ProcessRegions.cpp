@@ -1100,8 +1100,8 @@ private:
     if (!T)
       return;
     auto Key = factKey(T->first, 0);
-    if (!Key || E.holder(*Key))
-      return;
+    if (!Key || (*Key)[0] == '#' || E.holder(*Key))
+      return; // (a constant is no fact: `while (0)`)
     Holder H;
     H.K = Holder::Pred;
     H.Key = *Key;

@@ -355,6 +355,26 @@ void master_worker(int pidfd) {
     exit(0);
   counter++;
 }
+// The same after a `do { } while (0)` macro: its constant test is no fact
+// that could make `in_parent = 0` a truth value instead of a constant.
+#define CHECKED(x) do { __asm__("" : "=rm"(x) : "0"(x)); } while (0)
+void master_worker_checked(int pidfd) {
+  CHECKED(pidfd);
+  int in_parent = 0;
+  pid_t p = fork();
+  if (p < 0)
+    exit(1);
+  if (p == 0) {
+    counter = 0;
+  } else {
+    in_parent = 1;
+    workers[0] = p;
+  }
+  close(pidfd);
+  if (in_parent)
+    exit(0);
+  counter++;
+}
 
 void spawn_not_fork(void) {
   system("true"); // runs no child code here
