@@ -4,6 +4,7 @@
 #include "checks/analysis/AstNames.h"
 #include "checks/analysis/ProcessModel.h"
 #include "checks/analysis/RegionState.h"
+#include "checks/analysis/RegionValues.h"
 
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
@@ -18,47 +19,7 @@ using namespace clang;
 
 namespace procshare {
 
-std::string roleSetName(RoleSet Roles) {
-  static const std::pair<Role, const char *> Names[] = {
-      {RolePre, "pre"},
-      {RoleChild, "child"},
-      {RoleParent, "parent"},
-      {RoleFailure, "failure"}};
-  std::string Out;
-  for (auto [R, N] : Names)
-    if (Roles & R)
-      Out += (Out.empty() ? "" : "|") + std::string(N);
-  return Out.empty() ? "unreachable" : Out;
-}
 
-bool isResultDiscarded(const Expr *E, const ParentMap &PM) {
-  const Stmt *Child = E;
-  const Stmt *P = PM.getParent(E);
-  while (P && (isa<ParenExpr>(P) || isa<ExprWithCleanups>(P) ||
-               isa<ImplicitCastExpr>(P) || isa<FullExpr>(P))) {
-    Child = P;
-    P = PM.getParent(P);
-  }
-  if (!P)
-    return true;
-  if (const auto *Cast = dyn_cast<CastExpr>(P))
-    return Cast->getType()->isVoidType();
-  if (const auto *BO = dyn_cast<BinaryOperator>(P))
-    return BO->getOpcode() == BO_Comma && BO->getLHS() == Child;
-  if (isa<Expr>(P) || isa<DeclStmt>(P) || isa<ReturnStmt>(P))
-    return false;
-  if (const auto *If = dyn_cast<IfStmt>(P))
-    return If->getCond() != Child;
-  if (const auto *W = dyn_cast<WhileStmt>(P))
-    return W->getCond() != Child;
-  if (const auto *D = dyn_cast<DoStmt>(P))
-    return D->getCond() != Child;
-  if (const auto *F = dyn_cast<ForStmt>(P))
-    return F->getCond() != Child;
-  if (const auto *S = dyn_cast<SwitchStmt>(P))
-    return S->getCond() != Child;
-  return true;
-}
 
 using namespace regions;
 
@@ -83,12 +44,11 @@ struct Candidate {
   const CFGBlock *Target = nullptr; // the shared block the child enters
 };
 
-class Dataflow {
+class Dataflow : private RegionValues {
 public:
   Dataflow(ProcessModel &M, const FunctionDecl *FD, const CFG &G,
            const ParentMap &PM, const ForkSite *Site)
-      : M(M), Ctx(M.context()), FD(FD), G(G), PM(PM), Site(Site),
-        In(G.getNumBlockIDs()) {}
+      : RegionValues(M, FD, PM, Site), G(G), In(G.getNumBlockIDs()) {}
 
   void solve() {
     In[G.getEntry().getBlockID()].C = combo(RolePre);
@@ -301,14 +261,8 @@ public:
   }
 
 private:
-  ProcessModel &M;
-  ASTContext &Ctx;
-  const FunctionDecl *FD;
   const CFG &G;
-  const ParentMap &PM;
-  mutable std::optional<std::set<const VarDecl *>> Escaping;
   bool ParentReforks = false; // the parent comes back to the fork
-  const ForkSite *Site;
   std::vector<State> In;
   ForkRegions *Recording = nullptr;
   std::vector<ReturnEvent> Returns;
@@ -382,267 +336,34 @@ private:
     return C.E.ChildStmt ? C.E.ChildStmt->getBeginLoc() : SourceLocation();
   }
 
-  // --- Values and conditions ------------------------------------------
+  // --- Edges ----------------------------------------------------------
 
-  std::optional<Interval> interval(Role R) const {
-    constexpr int64_t Max = std::numeric_limits<int64_t>::max();
-    bool Zero = Site->Rule.ChildIsZero;
-    switch (R) {
-    case RoleChild:
-      return Zero ? Interval{0, 0} : Interval{1, 1};
-    case RoleParent:
-      return Zero ? Interval{1, Max} : Interval{0, 0};
-    case RoleFailure:
-      if (Zero)
-        return Interval{-1, -1};
-      return std::nullopt;
-    default:
-      return std::nullopt;
-    }
-  }
-
-  std::optional<std::string> keyOf(const Expr *E) const {
-    E = E->IgnoreParenCasts();
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
-      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
-        return "v" + std::to_string(reinterpret_cast<uintptr_t>(
-                         VD->getCanonicalDecl())) + ";";
-      return std::nullopt;
-    }
-    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
-      auto Base = keyOf(ME->getBase());
-      if (!Base)
-        return std::nullopt;
-      return *Base + "." +
-             std::to_string(reinterpret_cast<uintptr_t>(ME->getMemberDecl())) + ";";
-    }
-    if (isa<CXXThisExpr>(E))
-      return std::string("this;");
-    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
-      auto Base = keyOf(AS->getBase());
-      auto Index = keyOf(AS->getIdx());
-      if (!Base || !Index)
-        return std::nullopt;
-      return *Base + "[" + *Index + "]";
-    }
-    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-      if (UO->getOpcode() == UO_Deref)
-        if (auto Sub = keyOf(UO->getSubExpr()))
-          return "*(" + *Sub + ")";
-      return std::nullopt;
-    }
-    Expr::EvalResult Res;
-    if (!E->isValueDependent() && E->EvaluateAsInt(Res, Ctx))
-      return "#" + std::to_string(Res.Val.getInt().getExtValue()) + ";";
-    return std::nullopt;
-  }
-
-  /// True when the lvalue \p E is visible outside this call of the function.
-  static bool isNonLocal(const Expr *E, bool Indirect = false) {
-    E = E->IgnoreParenCasts();
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
-      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      return VD && (VD->hasGlobalStorage() || Indirect ||
-                    VD->getType()->isReferenceType());
-    }
-    if (const auto *ME = dyn_cast<MemberExpr>(E))
-      return isNonLocal(ME->getBase(), Indirect || ME->isArrow());
-    if (isa<CXXThisExpr>(E))
-      return true;
-    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
-      return isNonLocal(AS->getBase(),
-                        Indirect || AS->getBase()->getType()->isPointerType());
-    if (const auto *UO = dyn_cast<UnaryOperator>(E))
-      return isNonLocal(UO->getSubExpr(), true);
-    return Indirect;
-  }
-
-  /// A wait that may reap this fork's child: it is given the fork result,
-  /// or no process id at all (wait(&status), waitpid(-1, ...), a helper
-  /// that reaps every child). `waitpid(other, ...)` with the pid of another
-  /// child does not: this one may still run.
-  bool waitsForThisChild(const CallExpr *CE, const State &S) const {
-    bool OtherPid = false;
-    for (const Expr *Arg : CE->arguments()) {
-      if (isForkValue(Arg, S))
-        return true;
-      const Expr *A = Arg->IgnoreParenImpCasts();
-      if (A->isValueDependent() || A->isIntegerConstantExpr(Ctx))
-        continue;
-      if (const auto *TT = A->getType()->getAs<TypedefType>())
-        OtherPid |= TT->getDecl()->getName() == "pid_t" ||
-                    TT->getDecl()->getName() == "__pid_t";
-    }
-    return !OtherPid;
-  }
-
-  bool isForkValue(const Expr *E, const State &S) const {
+  State edge(const CFGBlock &B, const State &Out, unsigned Index,
+             const CFGBlock &Succ) const {
+    State E = Out;
+    if (!E.C)
+      return E;
+    if (const Expr *Cond = branchCondition(B))
+      if (auto Decided = decide(Cond))
+        if (*Decided != (Index == 0)) {
+          E.C = 0; // this edge cannot be taken
+          return E;
+        }
     if (!Site)
-      return false;
-    E = E->IgnoreParenCasts();
-    if (E == Site->Call)
-      return true;
-    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
-      if (BO->getOpcode() == BO_Assign || BO->getOpcode() == BO_Comma)
-        return isForkValue(BO->getRHS(), S);
-      return false;
+      return E;
+    const Stmt *T = B.getTerminatorStmt();
+    if (const auto *SW = dyn_cast_or_null<SwitchStmt>(T)) {
+      if (isForkValue(SW->getCond(), Out))
+        E.C = keepRoles(E.C, caseRoles(SW, Succ.getLabel()));
+      return E;
     }
-    // Every lane after the fork holds it (the pre-fork lanes never do), as
-    // the fork result, or as the one value it has there (-1 on the failure
-    // path, 0 in the child).
-    if (auto Key = keyOf(E))
-      if (const Holder *H = S.holder(*Key); H && H->K == Holder::Value && H->PidLanes) {
-        LaneSet Need = lanesIn(S.C) & ~PreLanes & ~H->PidLanes;
-        for (unsigned L = 0; L < NumLanes; ++L)
-          if (Need & (1u << L)) {
-            std::optional<int64_t> V = singleValue(roleOfLane(L));
-            if (!(H->Known & (1u << L)) || !V || *V != H->Values[L])
-              return false;
-          }
-        return true;
-      }
-    return false;
-  }
-
-  /// The one value the fork result has in role \p R, if one.
-  std::optional<int64_t> singleValue(Role R) const {
-    std::optional<Interval> I = interval(R);
-    if (I && I->Lo == I->Hi)
-      return I->Lo;
-    return std::nullopt;
-  }
-
-  /// The value of \p E in each lane (nullopt: unknown), when \p E is the
-  /// fork result or a place holding it or a role constant.
-  using LaneValues = std::array<std::optional<Interval>, NumLanes>;
-  std::optional<LaneValues> laneValues(const Expr *E, const State &S) const {
-    LaneValues V;
-    if (isForkValue(E, S)) {
-      for (unsigned L = 0; L < NumLanes; ++L)
-        V[L] = interval(roleOfLane(L));
-      return V;
+    if (const Expr *Cond = branchCondition(B)) {
+      if (auto R = evalCond(Cond, Out))
+        E.C = keepLanes(E.C, Index == 0 ? R->True : R->False);
+      else
+        learn(Cond, Index == 0, E);
     }
-    if (auto Key = keyOf(E))
-      if (const Holder *H = S.holder(*Key); H && H->K == Holder::Value) {
-        for (unsigned L = 0; L < NumLanes; ++L)
-          if (H->PidLanes & (1u << L))
-            V[L] = interval(roleOfLane(L));
-          else if (H->Known & (1u << L))
-            V[L] = Interval{H->Values[L], H->Values[L]};
-        return V;
-      }
-    return std::nullopt;
-  }
-
-  /// Lanes where `V op C` may be true / may be false. The pre-fork lanes
-  /// are filtered only by a constant known there (the fork result is not).
-  static CondLanes compareLanes(const LaneValues &V, BinaryOperatorKind Op, int64_t C) {
-    CondLanes Out{0, 0};
-    for (unsigned L = 0; L < NumLanes; ++L) {
-      LaneSet Bit = LaneSet(1u << L);
-      Tri T = V[L] ? compare(Op, *V[L], C) : Tri::Unknown;
-      if (T != Tri::False)
-        Out.True |= Bit;
-      if (T != Tri::True)
-        Out.False |= Bit;
-    }
-    return Out;
-  }
-
-  std::optional<CondLanes> evalCond(const Expr *E, const State &S) const {
-    if (auto R = evalCondDirect(E, S))
-      return R;
-    if (!isa<DeclRefExpr>(ignoreParenCastsAndHints(E)))
-      if (auto Key = factKey(E, 0))
-        if (const Holder *H = S.holder(*Key); H && H->K == Holder::Pred) {
-          LaneSet Either = LaneSet(~(H->TrueLanes | H->FalseLanes));
-          return CondLanes{LaneSet(H->TrueLanes | Either), LaneSet(H->FalseLanes | Either)};
-        }
-    // `x != 0`, `x == NULL`, ...: what is known of `x` as a truth value.
-    if (auto T = truthOf(E); T && T->first != ignoreParenCastsAndHints(E))
-      if (auto R = evalCond(T->first, S))
-        return T->second ? *R : CondLanes{R->False, R->True};
-    return std::nullopt;
-  }
-
-  /// \p E as the truth of a simpler expression: `x != 0` and `x != NULL`
-  /// are `x`, `x == 0` and `!x` are not-`x` (second: false). Null when \p E
-  /// is not of that form.
-  std::optional<std::pair<const Expr *, bool>> truthOf(const Expr *E) const {
-    E = ignoreParenCastsAndHints(E);
-    bool Pos = true;
-    for (;;) {
-      if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_LNot) {
-        Pos = !Pos;
-        E = ignoreParenCastsAndHints(UO->getSubExpr());
-        continue;
-      }
-      const auto *BO = dyn_cast<BinaryOperator>(E);
-      if (!BO || (BO->getOpcode() != BO_EQ && BO->getOpcode() != BO_NE))
-        break;
-      const Expr *L = BO->getLHS(), *R = BO->getRHS();
-      if (isZero(L))
-        std::swap(L, R);
-      if (!isZero(R))
-        break;
-      if (BO->getOpcode() == BO_EQ)
-        Pos = !Pos;
-      E = ignoreParenCastsAndHints(L);
-    }
-    return std::make_pair(E, Pos);
-  }
-
-  /// `getpid()`: the id of the process that runs it.
-  static bool isOwnPid(const Expr *E) {
-    const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
-    return CE && CE->getDirectCallee() &&
-           ProcessModel::ruleName(CE->getDirectCallee()) == "getpid";
-  }
-
-  bool isZero(const Expr *E) const {
-    if (E->isValueDependent())
-      return false;
-    if (E->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
-      return true;
-    Expr::EvalResult Res;
-    return E->EvaluateAsInt(Res, Ctx) && Res.Val.getInt() == 0;
-  }
-
-  std::optional<CondLanes> evalCondDirect(const Expr *E, const State &S) const {
-    E = ignoreParenCastsAndHints(E);
-    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-      if (UO->getOpcode() == UO_LNot)
-        if (auto R = evalCond(UO->getSubExpr(), S))
-          return CondLanes{R->False, R->True};
-      return std::nullopt;
-    }
-    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
-      if (BO->isComparisonOp()) {
-        Expr::EvalResult Res;
-        if (auto V = laneValues(BO->getLHS(), S))
-          if (!BO->getRHS()->isValueDependent() && BO->getRHS()->EvaluateAsInt(Res, Ctx))
-            return compareLanes(*V, BO->getOpcode(), Res.Val.getInt().getExtValue());
-        if (auto V = laneValues(BO->getRHS(), S))
-          if (!BO->getLHS()->isValueDependent() && BO->getLHS()->EvaluateAsInt(Res, Ctx))
-            return compareLanes(*V, mirror(BO->getOpcode()),
-                                Res.Val.getInt().getExtValue());
-        return std::nullopt;
-      }
-      if (BO->getOpcode() == BO_Assign) {
-        return evalCond(BO->getRHS(), S);
-      }
-      return std::nullopt;
-    }
-    if (auto Key = keyOf(E))
-      if (const Holder *H = S.holder(*Key))
-        if (H->K == Holder::Pred) {
-          // (A lane it says nothing of may be either.)
-          LaneSet Either = LaneSet(~(H->TrueLanes | H->FalseLanes));
-          return CondLanes{LaneSet(H->TrueLanes | Either), LaneSet(H->FalseLanes | Either)};
-        }
-    if (auto V = laneValues(E, S))
-      return compareLanes(*V, BO_NE, 0);
-    return std::nullopt;
+    return E;
   }
 
   // --- Transfer -------------------------------------------------------
@@ -970,218 +691,6 @@ private:
     Returns.push_back(Ev);
   }
 
-  // --- Edges ----------------------------------------------------------
-
-  RoleSet caseRoles(const SwitchStmt *SW, const Stmt *Label) const {
-    RoleSet All = RolePre | RoleChild | RoleParent | RoleFailure;
-    auto Range = [&](const CaseStmt *CS, int64_t &Lo, int64_t &Hi) {
-      Expr::EvalResult L, H;
-      if (CS->getLHS()->isValueDependent() || !CS->getLHS()->EvaluateAsInt(L, Ctx))
-        return false;
-      Lo = Hi = L.Val.getInt().getExtValue();
-      if (const Expr *RHS = CS->getRHS()) {
-        if (RHS->isValueDependent() || !RHS->EvaluateAsInt(H, Ctx))
-          return false;
-        Hi = H.Val.getInt().getExtValue();
-      }
-      return true;
-    };
-    if (const auto *CS = dyn_cast_or_null<CaseStmt>(Label)) {
-      int64_t Lo, Hi;
-      if (!Range(CS, Lo, Hi))
-        return All;
-      RoleSet Out = RolePre;
-      for (Role R : {RoleChild, RoleParent, RoleFailure})
-        if (auto I = interval(R))
-          if (!(I->Hi < Lo || I->Lo > Hi))
-            Out |= R;
-      return Out;
-    }
-    // default, or past the switch when there is no default: the roles whose
-    // values are not all taken by the cases.
-    RoleSet Out = RolePre;
-    for (Role R : {RoleChild, RoleParent, RoleFailure}) {
-      auto I = interval(R);
-      if (!I)
-        continue;
-      bool Covered = false;
-      for (const SwitchCase *SC = SW->getSwitchCaseList(); SC && !Covered;
-           SC = SC->getNextSwitchCase()) {
-        int64_t Lo, Hi;
-        if (const auto *CS = dyn_cast<CaseStmt>(SC))
-          Covered = Range(CS, Lo, Hi) && Lo <= I->Lo && I->Hi <= Hi;
-      }
-      if (!Covered)
-        Out |= R;
-    }
-    return Out;
-  }
-
-  /// The value of a call known wherever the call returns: exec* returns
-  /// only when it failed, with -1.
-  std::optional<int64_t> knownCallValue(const Expr *E) const {
-    const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
-    if (!CE || !CE->getDirectCallee())
-      return std::nullopt;
-    if (M.rules().isExec(ProcessModel::ruleName(CE->getDirectCallee())))
-      return -1;
-    return std::nullopt;
-  }
-
-  /// A condition decided by known call values (`execv(...) != -1` is false
-  /// wherever execv returned), or nullopt.
-  std::optional<bool> decide(const Expr *E) const {
-    E = ignoreParenCastsAndHints(E);
-    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-      if (UO->getOpcode() == UO_LNot)
-        if (auto V = decide(UO->getSubExpr()))
-          return !*V;
-      return std::nullopt;
-    }
-    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
-      if (!BO->isComparisonOp())
-        return std::nullopt;
-      BinaryOperatorKind Op = BO->getOpcode();
-      const Expr *Call = BO->getLHS(), *Other = BO->getRHS();
-      auto V = knownCallValue(Call);
-      if (!V) {
-        std::swap(Call, Other);
-        Op = mirror(Op);
-        V = knownCallValue(Call);
-      }
-      Expr::EvalResult Res;
-      if (!V || Other->isValueDependent() || !Other->EvaluateAsInt(Res, Ctx))
-        return std::nullopt;
-      Tri T = compare(Op, Interval{*V, *V}, Res.Val.getInt().getExtValue());
-      if (T == Tri::Unknown)
-        return std::nullopt;
-      return T == Tri::True;
-    }
-    if (auto V = knownCallValue(E))
-      return *V != 0;
-    return std::nullopt;
-  }
-
-  State edge(const CFGBlock &B, const State &Out, unsigned Index,
-             const CFGBlock &Succ) const {
-    State E = Out;
-    if (!E.C)
-      return E;
-    if (const Expr *Cond = branchCondition(B))
-      if (auto Decided = decide(Cond))
-        if (*Decided != (Index == 0)) {
-          E.C = 0; // this edge cannot be taken
-          return E;
-        }
-    if (!Site)
-      return E;
-    const Stmt *T = B.getTerminatorStmt();
-    if (const auto *SW = dyn_cast_or_null<SwitchStmt>(T)) {
-      if (isForkValue(SW->getCond(), Out))
-        E.C = keepRoles(E.C, caseRoles(SW, Succ.getLabel()));
-      return E;
-    }
-    if (const Expr *Cond = branchCondition(B)) {
-      if (auto R = evalCond(Cond, Out))
-        E.C = keepLanes(E.C, Index == 0 ? R->True : R->False);
-      else
-        learn(Cond, Index == 0, E);
-    }
-    return E;
-  }
-
-  /// A branch on a local the analysis knows nothing of (`if (usermap &&
-  /// groupmap) pid = fork();`) makes its truth a fact on the edge, for every
-  /// lane; it holds in both processes after a later fork, so that
-  /// `if (!pid && usermap)` sends the child one way only. Only locals whose
-  /// address is never taken: nothing else may change them unseen.
-  void learn(const Expr *Cond, bool Taken, State &E) const {
-    auto T = truthOf(Cond);
-    if (!T)
-      return;
-    auto Key = factKey(T->first, 0);
-    if (!Key || (*Key)[0] == '#' || E.holder(*Key))
-      return; // (a constant is no fact: `while (0)`)
-    Holder H;
-    H.K = Holder::Pred;
-    H.Key = *Key;
-    (Taken == T->second ? H.TrueLanes : H.FalseLanes) = lanesIn(E.C);
-    E.Holders.push_back(H);
-  }
-
-  /// The key of a side-effect-free expression over locals nothing else can
-  /// change (their address never taken), what they point to, and constants
-  /// (`usermap`, `*flags & FORK_MODE`, `cfg->forks`); null for anything else.
-  /// A write of a part kills it (its key contains the part's). Writes
-  /// through another pointer that may alias are not seen; a call handed the
-  /// pointer kills what it points to.
-  std::optional<std::string> factKey(const Expr *E, unsigned Depth) const {
-    E = ignoreParenCastsAndHints(E);
-    if (Depth > 4)
-      return std::nullopt;
-    Expr::EvalResult Res;
-    if (!E->isValueDependent() && E->EvaluateAsInt(Res, Ctx))
-      return "#" + std::to_string(Res.Val.getInt().getExtValue()) + ";";
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
-      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      if (!VD || !VD->hasLocalStorage() || VD->getType()->isReferenceType() ||
-          !(VD->getType()->isIntegerType() || VD->getType()->isPointerType()) ||
-          escapes(VD))
-        return std::nullopt;
-      return keyOf(DRE);
-    }
-    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-      if (UO->getOpcode() == UO_Deref && factKey(UO->getSubExpr(), Depth + 1))
-        return keyOf(UO);
-      return std::nullopt;
-    }
-    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
-      if (ME->isArrow() ? bool(factKey(ME->getBase(), Depth + 1))
-                        : isa<DeclRefExpr>(ME->getBase()->IgnoreParens()) &&
-                              factKey(ME->getBase(), Depth + 1))
-        return keyOf(ME);
-      return std::nullopt;
-    }
-    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
-      if (!BO->isBitwiseOp() && !BO->isComparisonOp() && !BO->isAdditiveOp())
-        return std::nullopt;
-      auto L = factKey(BO->getLHS(), Depth + 1), R = factKey(BO->getRHS(), Depth + 1);
-      if (!L || !R)
-        return std::nullopt;
-      return "(" + *L + BinaryOperator::getOpcodeStr(BO->getOpcode()).str() + *R + ")";
-    }
-    return std::nullopt;
-  }
-
-  /// A local whose address is taken, or that a reference binds.
-  bool escapes(const VarDecl *VD) const {
-    if (!Escaping) {
-      Escaping.emplace();
-      collectEscaping(FD->getBody());
-    }
-    return Escaping->count(VD->getCanonicalDecl());
-  }
-  void collectEscaping(const Stmt *St) const {
-    if (!St)
-      return;
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(St))
-      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
-        const Stmt *P = PM.getParentIgnoreParens(DRE);
-        bool Plain = false;
-        if (const auto *IC = dyn_cast_or_null<ImplicitCastExpr>(P))
-          Plain = IC->getCastKind() == CK_LValueToRValue;
-        else if (const auto *BO = dyn_cast_or_null<BinaryOperator>(P))
-          Plain = (BO->isAssignmentOp() || BO->isCompoundAssignmentOp()) &&
-                  BO->getLHS()->IgnoreParens() == DRE;
-        else if (const auto *UO = dyn_cast_or_null<UnaryOperator>(P))
-          Plain = UO->isIncrementDecrementOp();
-        if (!Plain)
-          Escaping->insert(VD->getCanonicalDecl());
-      }
-    for (const Stmt *C : St->children())
-      collectEscaping(C);
-  }
-
   /// The block that branches on a side-effect-free condition, reached from
   /// \p B through blocks without effects (the joins after a switch or an
   /// if, a loop's back edge); null if effects come first.
@@ -1351,87 +860,7 @@ private:
 
 } // namespace
 
-const Expr *branchCondition(const CFGBlock &B) {
-  const Stmt *T = B.getTerminatorStmt();
-  if (!T || B.succ_size() != 2)
-    return nullptr;
-  const Expr *Cond = nullptr;
-  if (const auto *If = dyn_cast<IfStmt>(T))
-    Cond = If->getCond();
-  else if (const auto *W = dyn_cast<WhileStmt>(T))
-    Cond = W->getCond();
-  else if (const auto *F = dyn_cast<ForStmt>(T))
-    Cond = F->getCond();
-  else if (const auto *D = dyn_cast<DoStmt>(T))
-    Cond = D->getCond();
-  else if (const auto *CO = dyn_cast<AbstractConditionalOperator>(T))
-    Cond = CO->getCond();
-  else if (const auto *BO = dyn_cast<BinaryOperator>(T))
-    Cond = BO->isLogicalOp() ? BO->getLHS() : nullptr;
-  if (!Cond)
-    return nullptr;
-  const auto *Logical = dyn_cast<BinaryOperator>(Cond->IgnoreParens());
-  if (Logical && Logical->isLogicalOp() && T != Logical)
-    return B.getLastCondition(); // the last operand, evaluated in this block
-  return Cond;
-}
 
-const Stmt *trivialTailFrom(ProcessModel &M, const ParentMap &PM,
-                            const CFGBlock &B, unsigned FromElement) {
-  const CFGBlock *Cur = &B;
-  const ReturnStmt *Ret = nullptr;
-  unsigned Skip = FromElement;
-  for (int Steps = 0; Cur && Steps < 8; ++Steps, Skip = 0) {
-    if (Cur->succ_empty() && Cur->empty())
-      return Ret; // the exit block
-    unsigned Index = 0;
-    for (const CFGElement &E : *Cur) {
-      if (Index++ < Skip)
-        continue;
-      auto CS = E.getAs<CFGStmt>();
-      if (!CS)
-        return nullptr;
-      const Stmt *S = CS->getStmt();
-      if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
-        Ret = RS;
-        continue;
-      }
-      if (isa<DeclRefExpr>(S) || isa<IntegerLiteral>(S) || isa<CastExpr>(S) ||
-          isa<ParenExpr>(S) || isa<CXXBoolLiteralExpr>(S) || isa<ArraySubscriptExpr>(S) ||
-          isa<MemberExpr>(S))
-        continue;
-      if (const auto *UO = dyn_cast<UnaryOperator>(S))
-        if (UO->getOpcode() == UO_Minus || UO->getOpcode() == UO_Deref)
-          continue;
-      // (Keeping a result in a local for the exit: `rc = run(); _exit(rc);`.)
-      if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->getOpcode() == BO_Assign)
-        if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParens()))
-          if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-              VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType())
-            continue;
-      if (const auto *DS = dyn_cast<DeclStmt>(S);
-          DS && llvm::all_of(DS->decls(), [](const Decl *D) {
-            const auto *VD = dyn_cast<VarDecl>(D);
-            return VD && VD->hasLocalStorage() && !VD->getType()->isReferenceType();
-          }))
-        continue;
-      if (const auto *CE = dyn_cast<CallExpr>(S)) {
-        if (M.callEffect(CE, PM, /*MayNotReturn=*/false) == CallEffect::Ends)
-          return Ret ? static_cast<const Stmt *>(Ret) : CE;
-        // (Closing its own descriptors on the way out: `close(fds[1]);
-        // _exit(ret);`.)
-        if (const FunctionDecl *Callee = CE->getDirectCallee();
-            Callee && !Ret && M.rules().isProcessLocal(ProcessModel::ruleName(Callee)))
-          continue;
-      }
-      return nullptr;
-    }
-    if (Cur->getTerminatorStmt() || Cur->succ_size() != 1)
-      return nullptr;
-    Cur = Cur->succ_begin()->getReachableBlock();
-  }
-  return nullptr;
-}
 
 ForkRegions analyzeForkSite(ProcessModel &Model, const FunctionDecl *FD,
                             const CFG &G, const ParentMap &PM,
@@ -1452,73 +881,7 @@ ForkRegions analyzeForkSite(ProcessModel &Model, const FunctionDecl *FD,
   return F;
 }
 
-void walkPaths(ProcessModel &M, const FunctionDecl *FD, const Stmt *After,
-               llvm::function_ref<bool(const Stmt *)> Visit, bool PastExec) {
-  const CFG *G = M.cfg(FD);
-  const ParentMap *PM = M.parents(FD);
-  if (!G || !PM)
-    return;
-  std::pair<const CFGBlock *, unsigned> First{&G->getEntry(), 0};
-  if (After) {
-    auto Start = M.position(FD, After);
-    if (!Start)
-      return;
-    First = {Start->Block, Start->After};
-  }
-  llvm::BitVector Seen(G->getNumBlockIDs());
-  std::vector<std::pair<const CFGBlock *, unsigned>> Work{First};
-  // A walk that starts mid-block may come back round a loop to the
-  // statements of that block before its start.
-  if (First.second == 0)
-    Seen.set(First.first->getBlockID());
-  while (!Work.empty()) {
-    auto [B, From] = Work.back();
-    Work.pop_back();
-    bool Follow = true;
-    unsigned Index = 0;
-    for (const CFGElement &E : *B) {
-      if (Index++ < From)
-        continue;
-      auto CS = E.getAs<CFGStmt>();
-      if (!CS)
-        continue;
-      const Stmt *S = CS->getStmt();
-      if (!Visit(S)) {
-        Follow = false;
-        break;
-      }
-      if (const auto *CE = dyn_cast<CallExpr>(S)) {
-        CallEffect Effect = M.callEffect(CE, *PM, /*MayNotReturn=*/false);
-        if (Effect == CallEffect::Ends || (Effect == CallEffect::Exec && !PastExec)) {
-          Follow = false;
-          break;
-        }
-      }
-    }
-    if (!Follow)
-      continue;
-    for (const CFGBlock::AdjacentBlock &Succ : B->succs())
-      if (const CFGBlock *S = Succ.getReachableBlock())
-        if (!Seen.test(S->getBlockID())) {
-          Seen.set(S->getBlockID());
-          Work.push_back({S, 0});
-        }
-  }
-}
 
-void walkChild(ProcessModel &M, const ForkRegions &F,
-               llvm::function_ref<bool(const Stmt *)> Visit, bool PastExec) {
-  if (F.Site.ChildElsewhere) {
-    // The child runs the function handed to the spawn helper.
-    if (F.Site.ChildEntry)
-      walkPaths(M, F.Site.ChildEntry, nullptr, Visit, PastExec);
-    return;
-  }
-  walkPaths(
-      M, F.Function, F.Site.Call,
-      [&](const Stmt *S) { return (F.rolesOf(S) & RoleChild) && Visit(S); },
-      PastExec);
-}
 
 PathEndings analyzePathEndings(ProcessModel &Model, const FunctionDecl *FD,
                                const CFG &G, const ParentMap &PM) {
