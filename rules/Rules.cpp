@@ -50,7 +50,7 @@ const std::vector<CategorySchema> &schemas() {
       {"exec", {}},
       {"terminate", {}},
       {"exit", {}},
-      {"wait", {}},
+      {"wait", {{"options_arg", FieldType::UInt}}},
       {"spawn", {}},
       {"child_entry", {}},
       {"shared_alloc",
@@ -375,6 +375,12 @@ private:
         A.SharedValue = E.value("shared_value", std::string());
       }
       put(R.LockAttrs, Name, Remove, A);
+    } else if (Category == "wait") {
+      // (The set says it waits; the options argument, when there is one,
+      // may make it return at once.)
+      put(R.Wait, Name, Remove, Empty{});
+      int Arg = E.is_object() && E.contains("options_arg") ? int(E["options_arg"].get<unsigned>()) : -1;
+      put(R.WaitOptions, Name, Remove || Arg < 0, unsigned(Arg < 0 ? 0 : Arg));
     } else if (Category == "lock_use") {
       unsigned Arg = E.is_object() && E.contains("lock_arg") ? E["lock_arg"].get<unsigned>() : 0;
       put(R.LockUses, Name, Remove, Arg);

@@ -128,6 +128,11 @@ public:
   bool isTerminate(llvm::StringRef Name) const { return Terminate.count(Name); }
   bool isExit(llvm::StringRef Name) const { return Exit.count(Name); }
   bool isWait(llvm::StringRef Name) const { return Wait.count(Name); }
+  /// The argument of a wait that holds its options (WNOHANG), or -1.
+  int waitOptionsArg(llvm::StringRef Name) const {
+    auto It = WaitOptions.find(Name);
+    return It == WaitOptions.end() ? -1 : int(It->second);
+  }
   bool isSpawn(llvm::StringRef Name) const { return Spawn.count(Name); }
   /// A function that runs as the body of a child process the program forks
   /// elsewhere (a prefork server's worker main, an nginx module's handler).
@@ -231,7 +236,7 @@ private:
   llvm::StringMap<ForkRule> Forks;
   llvm::StringMap<Empty> Exec, Terminate, Exit, Wait, Spawn, ChildEntry, ThreadStart, ThreadJoin,
       AsyncSignalSafe, AsyncSignalUnsafe, HeapOwningTypes, MutatingMethods, PrivateAllocs, Deallocs, ProcessLocal, LockGuards;
-  llvm::StringMap<unsigned> WriteThrough, LockUses, PidUses;
+  llvm::StringMap<unsigned> WriteThrough, LockUses, PidUses, WaitOptions;
   llvm::StringMap<int> StdioWrites, StdioFlushes, StdioBuffering;
   llvm::StringMap<LockInitRule> LockInits;
   llvm::StringMap<LockAttrRule> LockAttrs;

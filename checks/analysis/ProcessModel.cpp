@@ -768,10 +768,12 @@ const CallExpr *ProcessModel::nearestCall(const FunctionDecl *FD, Reach What) {
   const unsigned K = unsigned(What);
   if (info(FD).ReachKnown[K])
     return info(FD).Reached[K];
-  auto Direct = [&](const FunctionDecl *Callee) {
+  auto Direct = [&](const CallExpr *CE, const FunctionDecl *Callee) {
     std::string Name = ruleName(Callee);
-    if (What == Reach::Fork ? R->fork(Name) != nullptr : R->isWait(Name))
+    if (What == Reach::Fork ? R->fork(Name) != nullptr : isWaitCall(CE))
       return true;
+    if (What == Reach::Wait && R->isWait(Name))
+      return false; // (one that does not block)
     // A function of another file: a fork wrapper or a spawn helper, or one
     // that waits.
     if (What == Reach::Wait) {
@@ -787,7 +789,7 @@ const CallExpr *ProcessModel::nearestCall(const FunctionDecl *FD, Reach What) {
   for (size_t I = 0; I < Queue.size() && !Found; ++I) {
     llvm::ArrayRef<const CallExpr *> Calls = callsIn(Queue[I]);
     for (const CallExpr *CE : Calls)
-      if (const FunctionDecl *Callee = CE->getDirectCallee(); Callee && Direct(Callee)) {
+      if (const FunctionDecl *Callee = CE->getDirectCallee(); Callee && Direct(CE, Callee)) {
         Found = CE;
         break;
       }
@@ -830,12 +832,32 @@ llvm::ArrayRef<const CallExpr *> ProcessModel::callsIn(const FunctionDecl *FD) {
   return I.Calls;
 }
 
+bool ProcessModel::isWaitCall(const CallExpr *CE) const {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  if (!Callee)
+    return false;
+  std::string Name = ruleName(Callee);
+  if (!R->isWait(Name))
+    return false;
+  // `waitpid(pid, &st, WNOHANG)` returns at once when the child still runs:
+  // it orders nothing. (WNOHANG is 1 on Linux, the BSDs and macOS.) Options
+  // that are not a constant count as blocking.
+  int Arg = R->waitOptionsArg(Name);
+  if (Arg < 0 || unsigned(Arg) >= CE->getNumArgs())
+    return true;
+  const Expr *Options = CE->getArg(Arg);
+  Expr::EvalResult Res;
+  constexpr uint64_t WNoHang = 1;
+  return Options->isValueDependent() || !Options->EvaluateAsInt(Res, Ctx) ||
+         !(Res.Val.getInt().getZExtValue() & WNoHang);
+}
+
 bool ProcessModel::mayWait(const CallExpr *CE) {
   const FunctionDecl *Callee = CE->getDirectCallee();
   if (!Callee)
     return false;
   if (R->isWait(ruleName(Callee)))
-    return true;
+    return isWaitCall(CE);
   if (const FunctionFacts *F = external(Callee, Aspect::Waits))
     return F->Waits;
   return nearestCall(Callee, Reach::Wait) != nullptr;

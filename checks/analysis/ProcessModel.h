@@ -149,6 +149,9 @@ public:
   /// True when \p CE waits for a child: a wait-like function of the rules,
   /// or a function of this translation unit that calls one (transitively).
   bool mayWait(const clang::CallExpr *CE);
+  /// \p CE calls a wait of the rules that blocks until a child changes state
+  /// (not `waitpid(..., WNOHANG)`).
+  bool isWaitCall(const clang::CallExpr *CE) const;
 
   /// The calls written in \p FD's body (not in lambdas it defines), once.
   llvm::ArrayRef<const clang::CallExpr *> callsIn(const clang::FunctionDecl *FD);

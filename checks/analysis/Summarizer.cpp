@@ -270,7 +270,7 @@ private:
         TakesLocks |= R.lock(Name) || Name == "fcntl" ||
                       Callee->hasAttr<AcquireCapabilityAttr>() ||
                       Callee->hasAttr<ReleaseCapabilityAttr>();
-        Waits |= R.isWait(Name);
+        Waits |= M.isWaitCall(CE);
         Joins |= R.isThreadJoin(Name);
         WritesStdio |= Stdio.effectOf(CE).K != StdioBuffers::Effect::None;
       }

@@ -384,6 +384,32 @@ static void waits_for_another_child(void) {
   waitpid(second, NULL, 0);
 }
 
+// A wait with WNOHANG returns at once while the child runs: it orders
+// nothing, and the two updates race. After the blocking wait the child ran
+// alone: neither update is reported.
+static void polls_for_child(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    st->hits++;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'st->hits' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+    _exit(0);
+  }
+  int status;
+  (void)waitpid(pid, &status, WNOHANG);
+  st->hits++;
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'st->hits' is in memory shared between processes{{.*}}[procshare-unlocked-shared-rmw]
+}
+static void blocks_for_child(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    st->misses++;
+    _exit(0);
+  }
+  int status;
+  (void)waitpid(pid, &status, 0);
+  st->misses++;
+}
+
 // A try-lock under a branch-prediction hint holds the lock on its success
 // edge as without the hint.
 void hinted_trylock(void) {
@@ -578,5 +604,7 @@ int main(void) {
   parent_writes_before_waiting();
   child_per_round();
   waits_for_another_child();
+  polls_for_child();
+  blocks_for_child();
   return run_alone(count_miss_alone);
 }
