@@ -411,15 +411,19 @@ void RegionValues::collectEscaping(const Stmt *St) const {
   if (const auto *DRE = dyn_cast<DeclRefExpr>(St))
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
       const Stmt *P = PM.getParentIgnoreParens(DRE);
-      bool Plain = false;
+      bool Plain = false, Read = false;
       if (const auto *IC = dyn_cast_or_null<ImplicitCastExpr>(P))
-        Plain = IC->getCastKind() == CK_LValueToRValue;
+        Plain = Read = IC->getCastKind() == CK_LValueToRValue;
       else if (const auto *BO = dyn_cast_or_null<BinaryOperator>(P))
         Plain = (BO->isAssignmentOp() || BO->isCompoundAssignmentOp()) &&
                 BO->getLHS()->IgnoreParens() == DRE;
       else if (const auto *UO = dyn_cast_or_null<UnaryOperator>(P))
         Plain = UO->isIncrementDecrementOp();
-      if (!Plain)
+      else if (isa_and_nonnull<LambdaExpr>(P))
+        Plain = Read = true; // a capture: the lambda's own uses decide
+      // (A lambda or block that captures it and writes it may change it
+      // whenever it is called.)
+      if (!Plain || (!Read && DRE->refersToEnclosingVariableOrCapture()))
         Escaping->insert(VD->getCanonicalDecl());
     }
   for (const Stmt *C : St->children())

@@ -178,3 +178,38 @@ int main() {
   waitpid(p, nullptr, 0);
   return 0;
 }
+
+// A mode tested before the fork still holds after it, so the child takes its
+// guard; unless a lambda that captures the mode by reference may change it.
+static int rounds;
+void mode_kept(bool forkit) {
+  auto show = [&] { std::printf("%d\n", int(forkit)); };
+  pid_t p = 0;
+  if (forkit) {
+    p = fork();
+    if (p < 0)
+      std::exit(1);
+  }
+  show();
+  if (p == 0 && forkit)
+    _exit(0);
+  rounds++;
+  if (p > 0)
+    waitpid(p, nullptr, 0);
+}
+void mode_changed_by_lambda(bool forkit) {
+  auto off = [&] { forkit = false; };
+  pid_t p = 0;
+  if (forkit) {
+    p = fork();
+    if (p < 0)
+      std::exit(1);
+  }
+  off();
+  if (p == 0 && forkit)
+    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: the child created by 'fork' leaves its branch here and runs code the parent runs
+    _exit(0);
+  rounds++;
+  if (p > 0)
+    waitpid(p, nullptr, 0);
+}
