@@ -770,16 +770,16 @@ const CallExpr *ProcessModel::nearestCall(const FunctionDecl *FD, Reach What) {
     return info(FD).Reached[K];
   auto Direct = [&](const CallExpr *CE, const FunctionDecl *Callee) {
     std::string Name = ruleName(Callee);
-    if (What == Reach::Fork ? R->fork(Name) != nullptr : isWaitCall(CE))
-      return true;
-    if (What == Reach::Wait && R->isWait(Name))
-      return false; // (one that does not block)
     // A function of another file: a fork wrapper or a spawn helper, or one
     // that waits.
     if (What == Reach::Wait) {
+      if (R->isWait(Name))
+        return waitBlocks(CE, Name); // (not one with WNOHANG)
       const FunctionFacts *F = external(Callee, Aspect::Waits);
       return F && F->Waits;
     }
+    if (R->fork(Name))
+      return true;
     const FunctionFacts *F = external(Callee, Aspect::Fork);
     return (F && F->Fork) || (!Callee->hasBody() && !childCallbacks(Callee).empty());
   };
@@ -837,8 +837,10 @@ bool ProcessModel::isWaitCall(const CallExpr *CE) const {
   if (!Callee)
     return false;
   std::string Name = ruleName(Callee);
-  if (!R->isWait(Name))
-    return false;
+  return R->isWait(Name) && waitBlocks(CE, Name);
+}
+
+bool ProcessModel::waitBlocks(const CallExpr *CE, llvm::StringRef Name) const {
   // `waitpid(pid, &st, WNOHANG)` returns at once when the child still runs:
   // it orders nothing. (WNOHANG is 1 on Linux, the BSDs and macOS.) Options
   // that are not a constant count as blocking.
@@ -856,8 +858,8 @@ bool ProcessModel::mayWait(const CallExpr *CE) {
   const FunctionDecl *Callee = CE->getDirectCallee();
   if (!Callee)
     return false;
-  if (R->isWait(ruleName(Callee)))
-    return isWaitCall(CE);
+  if (std::string Name = ruleName(Callee); R->isWait(Name))
+    return waitBlocks(CE, Name);
   if (const FunctionFacts *F = external(Callee, Aspect::Waits))
     return F->Waits;
   return nearestCall(Callee, Reach::Wait) != nullptr;

@@ -152,6 +152,9 @@ public:
   /// \p CE calls a wait of the rules that blocks until a child changes state
   /// (not `waitpid(..., WNOHANG)`).
   bool isWaitCall(const clang::CallExpr *CE) const;
+  /// The wait \p CE of the rules' \p Name blocks: its options, if the rules
+  /// name them, are not a constant with WNOHANG.
+  bool waitBlocks(const clang::CallExpr *CE, llvm::StringRef Name) const;
 
   /// The calls written in \p FD's body (not in lambdas it defines), once.
   llvm::ArrayRef<const clang::CallExpr *> callsIn(const clang::FunctionDecl *FD);

@@ -576,13 +576,8 @@ private:
       for (const Expr *Arg : CE->arguments())
         if (Arg->getType()->isPointerType())
           if (const auto *DRE = dyn_cast<DeclRefExpr>(Arg->IgnoreParenCasts()))
-            if (auto Key = keyOf(DRE)) {
-              std::string Deref = "*(" + *Key + ")", Member = *Key + ".";
-              llvm::erase_if(S.Holders, [&](const Holder &H) {
-                return H.K == Holder::Pred && (H.Key.find(Deref) != std::string::npos ||
-                                               H.Key.find(Member) != std::string::npos);
-              });
-            }
+            if (auto Key = keyOf(DRE))
+              S.killPointee(*Key);
       if (M.mayWait(CE) && waitsForThisChild(CE, S))
         S.mapCombos([](unsigned F) { return F | FlagWaited; });
       switch (M.callEffect(CE, PM)) {

@@ -231,6 +231,15 @@ struct State {
       return H.Key.find(Key) != std::string::npos;
     });
   }
+  /// Forgets the facts about what the pointer \p Key points to (`*p`,
+  /// `p->f`): a callee handed the pointer may change it.
+  void killPointee(const std::string &Key) {
+    std::string Deref = "*(" + Key + ")", Member = Key + ".";
+    llvm::erase_if(Holders, [&](const Holder &H) {
+      return H.K == Holder::Pred && (H.Key.find(Deref) != std::string::npos ||
+                                     H.Key.find(Member) != std::string::npos);
+    });
+  }
   /// Sets the flags of every combination to \p F(flags); holders move with
   /// their lanes, and where two lanes meet keep only what both knew.
   template <typename Fn> void mapCombos(Fn F) {
@@ -364,6 +373,13 @@ inline BinaryOperatorKind mirror(BinaryOperatorKind Op) {
 struct CondLanes {
   LaneSet True, False;
 };
+
+/// The lanes where the truth value a predicate holder knows may be true, and
+/// may be false (a lane it says nothing of may be either).
+inline CondLanes truthLanes(const Holder &H) {
+  LaneSet Either = LaneSet(~(H.TrueLanes | H.FalseLanes));
+  return CondLanes{LaneSet(H.TrueLanes | Either), LaneSet(H.FalseLanes | Either)};
+}
 
 } // namespace regions
 } // namespace procshare

@@ -170,20 +170,21 @@ CondLanes RegionValues::compareLanes(const LaneValues &V, BinaryOperatorKind Op,
 std::optional<CondLanes> RegionValues::evalCond(const Expr *E, const State &S) const {
   if (auto R = evalCondDirect(E, S))
     return R;
-  if (!isa<DeclRefExpr>(ignoreParenCastsAndHints(E)))
+  // A learned fact about a tested expression that is no place of its own
+  // (`*flags & MODE`; places were looked up above).
+  if (isa<BinaryOperator>(ignoreParenCastsAndHints(E)))
     if (auto Key = factKey(E, 0))
-      if (const Holder *H = S.holder(*Key); H && H->K == Holder::Pred) {
-        LaneSet Either = LaneSet(~(H->TrueLanes | H->FalseLanes));
-        return CondLanes{LaneSet(H->TrueLanes | Either), LaneSet(H->FalseLanes | Either)};
-      }
+      if (const Holder *H = S.holder(*Key); H && H->K == Holder::Pred)
+        return truthLanes(*H);
   // `x != 0`, `x == NULL`, ...: what is known of `x` as a truth value.
-  if (auto T = truthOf(E); T && T->first != ignoreParenCastsAndHints(E))
-    if (auto R = evalCond(T->first, S))
-      return T->second ? *R : CondLanes{R->False, R->True};
+  auto [X, Pos] = truthOf(E);
+  if (X != ignoreParenCastsAndHints(E))
+    if (auto R = evalCond(X, S))
+      return Pos ? *R : CondLanes{R->False, R->True};
   return std::nullopt;
 }
 
-std::optional<std::pair<const Expr *, bool>> RegionValues::truthOf(const Expr *E) const {
+std::pair<const Expr *, bool> RegionValues::truthOf(const Expr *E) const {
   E = ignoreParenCastsAndHints(E);
   bool Pos = true;
   for (;;) {
@@ -249,11 +250,8 @@ std::optional<CondLanes> RegionValues::evalCondDirect(const Expr *E, const State
   }
   if (auto Key = keyOf(E))
     if (const Holder *H = S.holder(*Key))
-      if (H->K == Holder::Pred) {
-        // (A lane it says nothing of may be either.)
-        LaneSet Either = LaneSet(~(H->TrueLanes | H->FalseLanes));
-        return CondLanes{LaneSet(H->TrueLanes | Either), LaneSet(H->FalseLanes | Either)};
-      }
+      if (H->K == Holder::Pred)
+        return truthLanes(*H);
   if (auto V = laneValues(E, S))
     return compareLanes(*V, BO_NE, 0);
   return std::nullopt;
@@ -346,16 +344,14 @@ std::optional<bool> RegionValues::decide(const Expr *E) const {
 }
 
 void RegionValues::learn(const Expr *Cond, bool Taken, State &E) const {
-  auto T = truthOf(Cond);
-  if (!T)
-    return;
-  auto Key = factKey(T->first, 0);
+  auto [X, Pos] = truthOf(Cond);
+  auto Key = factKey(X, 0);
   if (!Key || (*Key)[0] == '#' || E.holder(*Key))
     return; // (a constant is no fact: `while (0)`)
   Holder H;
   H.K = Holder::Pred;
   H.Key = *Key;
-  (Taken == T->second ? H.TrueLanes : H.FalseLanes) = lanesIn(E.C);
+  (Taken == Pos ? H.TrueLanes : H.FalseLanes) = lanesIn(E.C);
   E.Holders.push_back(H);
 }
 

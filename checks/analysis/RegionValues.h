@@ -70,9 +70,9 @@ protected:
   std::optional<CondLanes> evalCond(const Expr *E, const State &S) const;
 
   /// \p E as the truth of a simpler expression: `x != 0` and `x != NULL`
-  /// are `x`, `x == 0` and `!x` are not-`x` (second: false). Null when \p E
-  /// is not of that form.
-  std::optional<std::pair<const Expr *, bool>> truthOf(const Expr *E) const;
+  /// are `x`, `x == 0` and `!x` are not-`x` (second: false); any other
+  /// expression is itself, true.
+  std::pair<const Expr *, bool> truthOf(const Expr *E) const;
 
   /// `getpid()`: the id of the process that runs it.
   static bool isOwnPid(const Expr *E);
