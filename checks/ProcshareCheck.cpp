@@ -1,11 +1,10 @@
 //===- ProcshareCheck.cpp - Base of every procshare check -----------------===//
 
 #include "checks/ProcshareCheck.h"
+#include "checks/ProcshareModule.h"
 #include "checks/analysis/Summarizer.h"
 
 #include "clang/ASTMatchers/ASTMatchFinder.h"
-#include <mutex>
-#include <set>
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -20,19 +19,24 @@ ProcshareCheck::ProcshareCheck(llvm::StringRef Name,
   std::string Error;
   std::string Path = Rules::resolvePath(RulesFile, Context->getCurrentFile());
   RulesPtr = Rules::get(Path, Error);
+  // A problem with the rules or the index is the same for every check: the
+  // first enabled one says it, once per file analysed.
+  bool Reports = false;
+  for (const CheckInfo &C : checkCatalog())
+    if (Context->isCheckEnabled(C.Name)) {
+      Reports = Name == C.Name;
+      break;
+    }
   if (!RulesPtr) {
-    configurationDiag("cannot use rules file: %0", DiagnosticIDs::Error) << Error;
+    if (Reports)
+      configurationDiag("cannot use rules file: %0", DiagnosticIDs::Error) << Error;
     RulesPtr = Rules::defaults();
   }
   if (!IndexFile.empty()) {
     std::string IndexPath = Rules::resolvePath(IndexFile, Context->getCurrentFile());
     IndexPtr = ProjectIndex::get(IndexPath, Error);
-    // Said once per file and process, not by every check: the analysis goes
-    // on without the index, as with none.
-    static std::mutex Mutex;
-    static std::set<std::string> Told;
-    std::lock_guard<std::mutex> Lock(Mutex);
-    if (!IndexPtr && Told.insert(IndexPath).second)
+    // The analysis goes on without the index, as with none.
+    if (!IndexPtr && Reports)
       configurationDiag("cannot use the project index: %0; analysing without it",
                         DiagnosticIDs::Warning)
           << Error;

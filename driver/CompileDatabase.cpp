@@ -60,6 +60,59 @@ bool validate(const std::string &Path, const std::string &Text,
   return true;
 }
 
+/// Every command's directory and file made absolute (the directory against
+/// the database's own, the file against the directory), and the file's
+/// argument with it: configuration lookup, the cache, the index and the
+/// reports then name one file the same way, wherever procshare runs from.
+class AbsolutePaths : public CompilationDatabase {
+public:
+  AbsolutePaths(std::unique_ptr<CompilationDatabase> Inner, std::string Base)
+      : Inner(std::move(Inner)), Base(std::move(Base)) {}
+
+  std::vector<CompileCommand> getCompileCommands(llvm::StringRef File) const override {
+    return fix(Inner->getCompileCommands(File));
+  }
+  std::vector<std::string> getAllFiles() const override {
+    std::vector<std::string> Files = Inner->getAllFiles();
+    for (std::string &F : Files)
+      F = absoluteIn(Base, F);
+    return Files;
+  }
+  std::vector<CompileCommand> getAllCompileCommands() const override {
+    return fix(Inner->getAllCompileCommands());
+  }
+
+private:
+  static std::string absoluteIn(llvm::StringRef Dir, llvm::StringRef Path) {
+    llvm::SmallString<256> P;
+    if (llvm::sys::path::is_relative(Path))
+      P = Dir;
+    llvm::sys::path::append(P, Path);
+    llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+    return std::string(P);
+  }
+  std::vector<CompileCommand> fix(std::vector<CompileCommand> Commands) const {
+    for (CompileCommand &C : Commands) {
+      C.Directory = absoluteIn(Base, C.Directory);
+      if (llvm::sys::path::is_absolute(C.Filename))
+        continue;
+      std::string Abs = absoluteIn(C.Directory, C.Filename);
+      // The input is the last argument naming the file (an earlier one
+      // could be an option's value).
+      for (auto It = C.CommandLine.rbegin(); It != C.CommandLine.rend(); ++It)
+        if (*It == C.Filename) {
+          *It = Abs;
+          break;
+        }
+      C.Filename = Abs;
+    }
+    return Commands;
+  }
+
+  std::unique_ptr<CompilationDatabase> Inner;
+  std::string Base;
+};
+
 } // namespace
 
 std::string compileDatabaseIn(const std::string &BuildDir) {
@@ -104,7 +157,11 @@ loadCompileDatabase(const std::string &JsonPath, std::string &Error) {
     Error = JsonPath + ": " + LoadError;
     return nullptr;
   }
-  return inferMissingCompileCommands(std::move(DB));
+  llvm::SmallString<256> Base(JsonPath);
+  llvm::sys::fs::make_absolute(Base);
+  llvm::sys::path::remove_filename(Base);
+  return std::make_unique<AbsolutePaths>(inferMissingCompileCommands(std::move(DB)),
+                                         std::string(Base));
 }
 
 } // namespace procshare

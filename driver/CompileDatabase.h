@@ -11,7 +11,8 @@ namespace procshare {
 /// Loads \p JsonPath after checking it is a well-formed compile database; on
 /// a problem returns null with \p Error as "FILE:LINE:COL: message". Files
 /// missing from the database get commands interpolated from their
-/// neighbours, as clangd does.
+/// neighbours, as clangd does. Every command's directory and file come back
+/// absolute (a relative directory taken against the database's own).
 std::unique_ptr<clang::tooling::CompilationDatabase>
 loadCompileDatabase(const std::string &JsonPath, std::string &Error);
 

@@ -10,6 +10,7 @@
 
 #include "checks/ProcshareModule.h"
 #include "driver/CompileDatabase.h"
+#include "driver/Fixes.h"
 #include "driver/GitDiff.h"
 #include "driver/IndexFile.h"
 #include "driver/SuggestRules.h"
@@ -122,9 +123,18 @@ cl::opt<bool> Fix("fix",
                    cl::desc("Apply the fix-its: each file is replaced atomically, a fix that\n"
                             "overlaps another is not applied"),
                    cl::cat(Category));
+cl::opt<bool> FixErrors("fix-errors",
+                        cl::desc("--fix even in files with compiler errors, with the\n"
+                                 "compiler's own fix-its"),
+                        cl::cat(Category));
+cl::opt<bool> FixNotes("fix-notes",
+                       cl::desc("--fix, and a warning without a fix takes the one fix\n"
+                                "found in its notes"),
+                       cl::cat(Category));
 cl::opt<std::string> ExportFixes(
     "export-fixes",
-    cl::desc("Write the fix-its as YAML for clang-apply-replacements"),
+    cl::desc("Write the fix-its as YAML for clang-apply-replacements ('-':\n"
+             "standard output)"),
     cl::value_desc("file"), cl::cat(Category));
 cl::opt<unsigned> Jobs("j", cl::Prefix,
                        cl::desc("Files analysed in parallel (default: the number of cores)"),
@@ -177,19 +187,24 @@ cl::opt<bool> Quiet("quiet", cl::desc("Print findings only, no summary or notice
 bool ConfigError = false;
 
 /// .clang-tidy files are parsed with diagnostics that name file, line and
-/// column; any error makes the run exit with 2.
+/// column; any error makes the run exit with 2. A broken file is said once:
+/// by its diagnostic, or by one line when it has none (clang-tidy's own
+/// "Error parsing" line is not printed, as the parse is answered for).
 llvm::ErrorOr<ClangTidyOptions> parseConfigFile(llvm::MemoryBufferRef Buffer) {
-  auto Result = parseConfigurationWithDiags(Buffer, [](const SMDiagnostic &D) {
+  bool Said = false;
+  auto Result = parseConfigurationWithDiags(Buffer, [&](const SMDiagnostic &D) {
     D.print("procshare", errs());
+    Said = true;
     if (D.getKind() == SourceMgr::DK_Error)
       ConfigError = true;
   });
-  if (!Result) {
-    ConfigError = true;
+  if (Result)
+    return Result;
+  ConfigError = true;
+  if (!Said)
     errs() << "procshare: error: invalid configuration file " << Buffer.getBufferIdentifier()
            << ": " << Result.getError().message() << "\n";
-  }
-  return Result;
+  return ClangTidyOptions();
 }
 
 std::string absolute(StringRef Path) {
@@ -301,6 +316,10 @@ int runAsWorker(ClangTidyOptionsProvider &Provider,
       // by its own DiagnosticsEngine) map to the right check names, which a
       // context kept across runs would remember from the first.
       ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(Provider));
+      // The file's options before the run: the diagnostic consumer takes
+      // its header filter from the options current when it is made, which
+      // would otherwise be those of the working directory.
+      Context.setCurrentFile(File);
       procshare::ConsultLog Log;
       Summary = procshare::TUSummary();
       if (Indexing) {
@@ -357,7 +376,9 @@ int main(int argc, const char **argv) {
   std::unique_ptr<tooling::CompilationDatabase> Compilations =
       tooling::FixedCompilationDatabase::loadFromCommandLine(argc, argv, FixedError);
   if (!FixedError.empty())
-    return usageError(FixedError);
+    // Flags the driver rejects are each file's compiler error, reported
+    // with the file and analysed as far as it goes, as clang-tidy does.
+    Compilations = std::make_unique<tooling::FixedCompilationDatabase>(".", *FixedArgs);
 
   cl::HideUnrelatedOptions(Category);
   cl::SetVersionPrinter([](raw_ostream &OS) {
@@ -378,7 +399,8 @@ int main(int argc, const char **argv) {
           }
     return usageError("no check named '" + Explain + "' (see --list-checks)");
   }
-  if (Fix && Format != OutputFormat::Text)
+  bool Fixing = Fix || FixErrors || FixNotes;
+  if (Fixing && Format != OutputFormat::Text)
     return usageError("--fix reports in text; use --export-fixes with --format=json or sarif");
   if (!OutputFile.empty() && Format == OutputFormat::Text)
     return usageError("--output needs --format=json or --format=sarif");
@@ -749,6 +771,7 @@ int main(int argc, const char **argv) {
     return 0;
   }
   std::vector<ClangTidyError> Errors;
+  std::set<std::string> FilesWithErrors;
   unsigned Failed = 0, FromCache = 0;
   for (size_t I = 0; Ran && I < Files.size(); ++I) {
     procshare::FileOutcome &O = Outcomes[I];
@@ -758,6 +781,11 @@ int main(int argc, const char **argv) {
       if (size_t First = Errors.size();
           procshare::deserializeErrors(ResultTexts[I], Errors, Error)) {
         FromCache += O.State == procshare::FileOutcome::FromCache;
+        // Files with compiler errors are counted by the file analysed,
+        // wherever (which header) the errors are.
+        for (size_t K = First; K < Errors.size(); ++K)
+          if (Errors[K].DiagLevel == tooling::Diagnostic::Error)
+            FilesWithErrors.insert(Files[I]);
         // WarningsAsErrors of the file's configuration, as clang-tidy marks
         // them (the results' text does not carry the mark).
         ClangTidyOptions Opts = Provider->getOptions(Files[I]);
@@ -800,11 +828,8 @@ int main(int argc, const char **argv) {
     llvm::erase_if(Errors, [&](const ClangTidyError &E) {
       if (E.DiagLevel != tooling::Diagnostic::Warning)
         return false;
-      SmallString<256> Path(E.Message.FilePath);
-      if (!sys::path::is_absolute(Path) && !E.BuildDirectory.empty())
-        Path = (Twine(E.BuildDirectory) + "/" + E.Message.FilePath).str();
-      sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
-      return !Seen.insert({E.DiagnosticName, std::string(Path), E.Message.FileOffset,
+      // (paths are absolute: see serializeErrors)
+      return !Seen.insert({E.DiagnosticName, E.Message.FilePath, E.Message.FileOffset,
                            E.Message.Message})
                   .second;
     });
@@ -840,7 +865,9 @@ int main(int argc, const char **argv) {
     std::string Yaml;
     raw_string_ostream OS(Yaml);
     exportReplacements(Files.size() == 1 ? Files.front() : "", Errors, OS);
-    if (!writeOut(ExportFixes, Yaml))
+    if (ExportFixes == "-")
+      outs() << Yaml;
+    else if (!writeOut(ExportFixes, Yaml))
       return 2;
   }
   if (!BaselineFile.empty()) {
@@ -856,22 +883,35 @@ int main(int argc, const char **argv) {
 
   unsigned Findings = 0, CompileErrors = 0;
   std::map<std::string, unsigned> PerCheck;
-  std::set<std::string> FilesWithErrors;
   for (const ClangTidyError &E : Errors) {
     if (E.DiagnosticName == procshare::CrashDiagnosticName)
       continue;
-    if (E.DiagLevel == tooling::Diagnostic::Error) {
+    if (E.DiagLevel == tooling::Diagnostic::Error)
       ++CompileErrors;
-      FilesWithErrors.insert(E.Message.FilePath);
-    } else if (StringRef(E.DiagnosticName).starts_with("procshare-")) {
+    else if (StringRef(E.DiagnosticName).starts_with("procshare-")) {
       ++Findings;
       ++PerCheck[E.DiagnosticName];
     }
   }
   if (Format == OutputFormat::Text) {
     unsigned WErrors = 0;
-    handleErrors(Errors, Context, Fix ? FixBehaviour::FB_Fix : FixBehaviour::FB_NoFix,
-                 WErrors, BaseFS);
+    handleErrors(Errors, Context, FixBehaviour::FB_NoFix, WErrors, BaseFS);
+    // Fixes go into files that compile, unless --fix-errors says otherwise,
+    // as clang-tidy does.
+    if (Fixing && !FilesWithErrors.empty() && !FixErrors) {
+      errs() << "procshare: " << FilesWithErrors.size()
+             << (FilesWithErrors.size() == 1 ? " file has" : " files have")
+             << " compiler errors, so no fix was applied (--fix-errors applies them anyway)\n";
+    } else if (Fixing) {
+      procshare::FixOutcome Fixed = procshare::applyFixes(Errors, FixNotes, FixErrors);
+      for (const std::string &Problem : Fixed.Problems)
+        usageError(Problem);
+      if (!Quiet)
+        errs() << "procshare applied " << Fixed.Applied << " of " << Fixed.Total
+               << (Fixed.Total == 1 ? " fix" : " fixes") << "\n";
+      if (!Fixed.Problems.empty())
+        InputError = true;
+    }
   } else {
     std::string Text;
     raw_string_ostream OS(Text);

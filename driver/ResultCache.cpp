@@ -24,10 +24,48 @@ using clang::tidy::ClangTidyError;
 
 namespace procshare {
 
+namespace {
+std::string absoluteIn(llvm::StringRef Dir, llvm::StringRef Path) {
+  if (Path.empty() || llvm::sys::path::is_absolute(Path) || Dir.empty())
+    return Path.str();
+  llvm::SmallString<256> P(Dir);
+  llvm::sys::path::append(P, Path);
+  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(P);
+}
+
+/// A message's file and its fixes' files, absolute against the directory
+/// the compiler ran in (a header found through -I../include is named
+/// relative to it).
+void makeAbsolute(tooling::DiagnosticMessage &M, llvm::StringRef Dir) {
+  M.FilePath = absoluteIn(Dir, M.FilePath);
+  llvm::StringMap<tooling::Replacements> Fix;
+  for (const auto &[File, Reps] : M.Fix) {
+    std::string Abs = absoluteIn(Dir, File);
+    tooling::Replacements &Into = Fix[Abs];
+    for (const tooling::Replacement &R : Reps)
+      llvm::consumeError(Into.add(tooling::Replacement(Abs, R.getOffset(), R.getLength(),
+                                                       R.getReplacementText())));
+  }
+  M.Fix = std::move(Fix);
+}
+} // namespace
+
 std::string serializeErrors(const std::string &File, const std::vector<ClangTidyError> &Errors) {
   tooling::TranslationUnitDiagnostics TUD;
   TUD.MainSourceFile = File;
   TUD.Diagnostics.assign(Errors.begin(), Errors.end());
+  for (tooling::Diagnostic &D : TUD.Diagnostics) {
+    // One without a place (an unknown compiler argument, "too many errors")
+    // is the analysed file's, so that every report can name a file.
+    if (D.Message.FilePath.empty()) {
+      D.Message.FilePath = File;
+      D.Message.FileOffset = 0;
+    }
+    makeAbsolute(D.Message, D.BuildDirectory);
+    for (tooling::DiagnosticMessage &N : D.Notes)
+      makeAbsolute(N, D.BuildDirectory);
+  }
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   llvm::yaml::Output YOut(OS);

@@ -36,7 +36,9 @@ namespace procshare {
 /// a result or an index made by another build is told apart by.
 const std::string &selfHash();
 
-/// \p Errors of the analysis of \p File as text.
+/// \p Errors of the analysis of \p File as text, every path in them made
+/// absolute against the diagnostic's build directory; a diagnostic without
+/// a file is put at the start of \p File.
 std::string serializeErrors(const std::string &File,
                             const std::vector<clang::tidy::ClangTidyError> &Errors);
 

@@ -50,6 +50,30 @@ private:
 };
 
 
+/// \p Path as a URI reference: unreserved characters and '/' as they are,
+/// every other byte percent-encoded (RFC 3986).
+std::string uriPath(llvm::StringRef Path) {
+  std::string Out;
+  for (unsigned char C : Path) {
+    if (llvm::isAlnum(C) || llvm::StringRef("-._~/").contains(C))
+      Out += C;
+    else
+      Out += "%" + llvm::utohexstr(C, /*LowerCase=*/false, /*Width=*/2);
+  }
+  return Out;
+}
+
+std::string fileUri(llvm::StringRef AbsolutePath) { return "file://" + uriPath(AbsolutePath); }
+
+/// A SARIF artifactLocation: relative to %SRCROOT% (the root) for a file
+/// under it, an absolute file:// URI for one elsewhere.
+json artifact(const std::string &File, llvm::StringRef Root) {
+  std::string Rel = relativePath(File, Root);
+  if (llvm::sys::path::is_absolute(Rel))
+    return {{"uri", fileUri(Rel)}};
+  return {{"uri", uriPath(Rel)}, {"uriBaseId", "SRCROOT"}};
+}
+
 std::string severity(const ClangTidyError &E) {
   return E.DiagLevel == clang::tooling::Diagnostic::Error ? "error" : "warning";
 }
@@ -181,7 +205,7 @@ void writeSarif(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
   auto Physical = [&](const std::string &File, unsigned Offset) {
     Positions::Pos At = P.at(File, Offset);
     return json{{"physicalLocation",
-                 {{"artifactLocation", {{"uri", relativePath(File, Root)}}},
+                 {{"artifactLocation", artifact(File, Root)},
                   {"region", {{"startLine", At.Line}, {"startColumn", At.Column}}}}}};
   };
   // Results that are not a check's: a rule each too, so that every result
@@ -224,7 +248,7 @@ void writeSarif(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
       for (const clang::tooling::Replacement &Rep : Reps) {
         Positions::Pos At = P.at(Rep.getFilePath().str(), Rep.getOffset());
         Changes.push_back(
-            {{"artifactLocation", {{"uri", relativePath(Rep.getFilePath(), Root)}}},
+            {{"artifactLocation", artifact(Rep.getFilePath().str(), Root)},
              {"replacements",
               json::array({{{"deletedRegion",
                              {{"charOffset", Rep.getOffset()},
@@ -249,6 +273,8 @@ void writeSarif(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
                                 {{"name", "procshare"},
                                  {"version", Version.str()},
                                  {"rules", Rules}}}}},
+                             {"originalUriBaseIds",
+                              {{"SRCROOT", {{"uri", fileUri(Root) + "/"}}}}},
                              {"results", Results}}})}};
   OS << Log.dump(2) << "\n";
 }
