@@ -5,6 +5,7 @@
 #   ./dev.sh demo    build procshare and run it on examples/worker_pool.c
 #   ./dev.sh test    build everything and run the whole test suite
 #   ./dev.sh build   just build (into ./build, or $PROCSHARE_BUILD_DIR)
+#   ./dev.sh package build procshare_<version>_amd64.deb (into $BUILD/package)
 #   ./dev.sh install apt-get update && apt-get install -y the packages (CI)
 #
 # The last line of `test` is "N passed, N failed".
@@ -17,6 +18,7 @@ PACKAGES=(
   cmake ninja-build python3 git pre-commit libc6-dev libstdc++-12-dev
   llvm-19-dev libclang-19-dev clang-19 clang-tidy-19 clangd-19 llvm-19-tools
   nlohmann-json3-dev libgrpc++-dev libprotobuf-dev libabsl-dev
+  go-md2man dpkg-dev python3-jsonschema
 )
 
 apt_install() {
@@ -51,6 +53,13 @@ case "${1:-}" in
   build)
     build
     ;;
+  package)
+    build
+    cmake --build "$BUILD"
+    mkdir -p "$BUILD/package"
+    (cd "$BUILD/package" && cpack --config ../CPackConfig.cmake -B .)
+    ls "$BUILD"/package/procshare_*.deb
+    ;;
   demo)
     build
     echo
@@ -73,7 +82,7 @@ case "${1:-}" in
     exit "$lit_status"
     ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -181,6 +181,11 @@ cl::opt<bool> SuggestRules(
 cl::opt<bool> NoIndex("no-index",
                       cl::desc("Analyse each file on its own, without the project index"),
                       cl::cat(Category));
+cl::opt<std::string> DocsUrl(
+    "docs-url",
+    cl::desc("Base URL of the check pages, for SARIF's helpUri (default: the\n"
+             "build's PROCSHARE_DOCS_URL, else the installed docs directory)"),
+    cl::value_desc("url"), cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print findings only, no summary or notices"),
                     cl::cat(Category));
 
@@ -247,6 +252,25 @@ public:
                                              std::move(Overrides), std::move(Handlers));
   }
 };
+
+/// Where the check pages are, as a URI ending in '/': --docs-url, else the
+/// build's PROCSHARE_DOCS_URL, else the docs installed beside the executable
+/// (<prefix>/share/doc/procshare), else the source tree's docs/ (a build
+/// tree's procshare).
+std::string docsBase(const char *Argv0) {
+  std::string Base = DocsUrl.getNumOccurrences() ? std::string(DocsUrl) : PROCSHARE_DOCS_URL;
+  if (Base.empty()) {
+    SmallString<256> Installed(
+        sys::path::parent_path(sys::fs::getMainExecutable(Argv0, (void *)&docsBase)));
+    sys::path::append(Installed, "..", "share", "doc", "procshare");
+    sys::path::remove_dots(Installed, /*remove_dot_dot=*/true);
+    Base = procshare::fileUri(sys::fs::is_directory(Installed) ? StringRef(Installed)
+                                                               : PROCSHARE_SOURCE_DOCS);
+  }
+  if (!StringRef(Base).ends_with("/"))
+    Base += "/";
+  return Base;
+}
 
 int usageError(const Twine &Message) {
   errs() << "procshare: error: " << Message << "\n";
@@ -918,7 +942,7 @@ int main(int argc, const char **argv) {
     if (Format == OutputFormat::Json)
       procshare::writeJson(Errors, Root, OS);
     else
-      procshare::writeSarif(Errors, Root, PROCSHARE_VERSION, OS);
+      procshare::writeSarif(Errors, Root, PROCSHARE_VERSION, docsBase(argv[0]), OS);
     if (OutputFile.empty()) {
       outs() << Text;
     } else if (!writeOut(OutputFile, Text)) {

@@ -63,7 +63,6 @@ std::string uriPath(llvm::StringRef Path) {
   return Out;
 }
 
-std::string fileUri(llvm::StringRef AbsolutePath) { return "file://" + uriPath(AbsolutePath); }
 
 /// A SARIF artifactLocation: relative to %SRCROOT% (the root) for a file
 /// under it, an absolute file:// URI for one elsewhere.
@@ -136,6 +135,8 @@ bool writeFileAtomically(llvm::StringRef Path, llvm::StringRef Text, std::string
   return true;
 }
 
+std::string fileUri(llvm::StringRef AbsolutePath) { return "file://" + uriPath(AbsolutePath); }
+
 std::string relativePath(llvm::StringRef Path, llvm::StringRef Root) {
   if (!Root.empty() && Path.starts_with(Root)) {
     llvm::StringRef Rest = Path.drop_front(Root.size());
@@ -186,20 +187,22 @@ void writeJson(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
 }
 
 void writeSarif(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
-                llvm::StringRef Version, llvm::raw_ostream &OS) {
+                llvm::StringRef Version, llvm::StringRef DocsBase, llvm::raw_ostream &OS) {
   Positions P;
   json Rules = json::array();
   llvm::StringMap<unsigned> RuleIndex;
   for (const CheckInfo &C : checkCatalog()) {
     RuleIndex[C.Name] = Rules.size();
+    std::string Help = DocsBase.str() + C.DocPage;
     Rules.push_back({{"id", C.Name},
                      {"name", C.Name},
                      {"shortDescription", {{"text", C.Summary}}},
                      {"fullDescription", {{"text", C.Summary}}},
+                     {"helpUri", Help},
                      {"help",
-                      {{"text", std::string(C.Summary) + " See docs/" + C.DocPage + "."},
-                       {"markdown", std::string(C.Summary) + " See [docs/" + C.DocPage +
-                                        "](docs/" + C.DocPage + ")."}}},
+                      {{"text", std::string(C.Summary) + " See " + Help + "."},
+                       {"markdown", std::string(C.Summary) + " See [" + C.Name + "](" + Help +
+                                        ")."}}},
                      {"defaultConfiguration", {{"level", "warning"}}}});
   }
   auto Physical = [&](const std::string &File, unsigned Offset) {

@@ -39,9 +39,14 @@ std::vector<unsigned> lines(const std::vector<clang::tidy::ClangTidyError> &Erro
 void writeJson(const std::vector<clang::tidy::ClangTidyError> &Errors,
                llvm::StringRef Root, llvm::raw_ostream &OS);
 
-/// Writes \p Errors as a SARIF 2.1.0 log.
+/// Writes \p Errors as a SARIF 2.1.0 log; each check's rule links to its
+/// page under \p DocsBase (an absolute URI ending in '/').
 void writeSarif(const std::vector<clang::tidy::ClangTidyError> &Errors,
-                llvm::StringRef Root, llvm::StringRef Version, llvm::raw_ostream &OS);
+                llvm::StringRef Root, llvm::StringRef Version, llvm::StringRef DocsBase,
+                llvm::raw_ostream &OS);
+
+/// \p AbsolutePath as a file:// URI.
+std::string fileUri(llvm::StringRef AbsolutePath);
 
 } // namespace procshare
 

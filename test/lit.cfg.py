@@ -1,5 +1,6 @@
 # lit configuration for procshare.
 import os
+import shutil
 import lit.formats
 
 config.name = "procshare"
@@ -35,12 +36,23 @@ config.substitutions.append(("%python", config.python))
 config.substitutions.append(("%expect_exit", "%s %s" % (config.python, os.path.join(test_dir, "expect_exit.py"))))
 config.substitutions.append(("%lsp_client", "%s %s" % (config.python, os.path.join(test_dir, "lsp", "lsp_client.py"))))
 config.substitutions.append(("%{src_root}", config.procshare_src_root))
+config.substitutions.append(("%{obj_root}", config.procshare_obj_root))
+if shutil.which("cpack") and shutil.which("dpkg-deb"):
+    config.available_features.add("cpack")
 if config.has_clangd:
     config.available_features.add("clangd")
-import shutil
 if shutil.which("git"):
     config.available_features.add("git")
 if shutil.which("pre-commit"):
     config.available_features.add("pre-commit")
 if shutil.which("cmake") and shutil.which("ninja"):
     config.available_features.add("cmake")
+# An interpreter with Debian's python3-jsonschema, for the SARIF schema test
+# (the one running lit, or the system's).
+import subprocess
+for candidate in [config.python, "/usr/bin/python3"]:
+    if shutil.which(candidate) and subprocess.call([candidate, "-c", "import jsonschema"],
+                                                 stderr=subprocess.DEVNULL) == 0:
+        config.available_features.add("jsonschema")
+        config.substitutions.insert(0, ("%python_jsonschema", candidate))
+        break
