@@ -864,6 +864,7 @@ int main(int argc, const char **argv) {
       new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
   ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(*Provider));
 
+  unsigned OutsideDiff = 0, InBaseline = 0;
   if (Diff.getNumOccurrences()) {
     // Only findings on changed lines; compiler errors stay.
     std::vector<unsigned> Lines = procshare::lines(Errors);
@@ -877,14 +878,20 @@ int main(int argc, const char **argv) {
           (It != Changed.end() && It->second.count(Lines[I])))
         Kept.push_back(std::move(Errors[I]));
     }
+    OutsideDiff = Errors.size() - Kept.size();
     Errors = std::move(Kept);
   }
   SmallString<256> Root;
   sys::fs::current_path(Root);
-  if (!WriteBaseline.empty() &&
-      !writeOut(WriteBaseline,
-                           procshare::renderBaseline(procshare::baselineOf(Errors, Root))))
-    return 2;
+  if (!WriteBaseline.empty()) {
+    std::vector<procshare::BaselineEntry> Entries = procshare::baselineOf(Errors, Root);
+    if (!writeOut(WriteBaseline, procshare::renderBaseline(Entries)))
+      return 2;
+    if (!Quiet)
+      errs() << "procshare: wrote " << Entries.size()
+             << (Entries.size() == 1 ? " baseline entry" : " baseline entries") << " to "
+             << WriteBaseline << "\n";
+  }
   if (!ExportFixes.empty()) {
     std::string Yaml;
     raw_string_ostream OS(Yaml);
@@ -899,7 +906,10 @@ int main(int argc, const char **argv) {
     std::set<std::string> Analysed;
     for (const std::string &F : Files)
       Analysed.insert(procshare::relativePath(F, Root));
-    for (const procshare::BaselineEntry &S : procshare::applyBaseline(Errors, Baseline, Root))
+    size_t Before = Errors.size();
+    std::vector<procshare::BaselineEntry> Stale = procshare::applyBaseline(Errors, Baseline, Root);
+    InBaseline = Before - Errors.size();
+    for (const procshare::BaselineEntry &S : Stale)
       if (Analysed.count(S.File))
         errs() << "procshare: stale baseline entry: " << S.File << ": " << S.Check
                << " no longer reported (fixed, or its line changed)\n";
@@ -959,6 +969,10 @@ int main(int argc, const char **argv) {
       errs() << "; " << Reanalysed.size()
              << (Reanalysed.size() == 1 ? " file" : " files")
              << " analysed again with the project index";
+    if (InBaseline)
+      errs() << "; " << InBaseline << " more in the baseline";
+    if (OutsideDiff)
+      errs() << "; " << OutsideDiff << " more outside the lines of --diff";
     if (CompileErrors)
       errs() << "; " << FilesWithErrors.size()
              << (FilesWithErrors.size() == 1 ? " file has" : " files have")
