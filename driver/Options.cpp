@@ -145,6 +145,56 @@ cl::opt<std::string> DocsUrl(
     cl::desc("Base URL of the check pages, for SARIF's helpUri (default: the\n"
              "build's PROCSHARE_DOCS_URL, else the installed docs directory)"),
     cl::value_desc("url"), cl::cat(Category));
+// clang-tidy's own options, with clang-tidy's meaning, so that scripts
+// written for it (run-clang-tidy, clang-tidy-diff.py) can run procshare.
+cl::opt<std::string> ConfigFile(
+    "config-file",
+    cl::desc("--config, read from this file"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> WarningsAsErrors(
+    "warnings-as-errors",
+    cl::desc("Checks whose findings are errors, added after the WarningsAsErrors\n"
+             "of .clang-tidy files"),
+    cl::value_desc("globs"), cl::cat(Category));
+cl::opt<std::string> LineFilter(
+    "line-filter",
+    cl::desc("Report only on these lines, as clang-tidy's -line-filter:\n"
+             "[{\"name\":\"file.c\",\"lines\":[[1,3],[5,7]]},...]"),
+    cl::value_desc("json"), cl::cat(Category));
+cl::opt<bool> UseColor("use-color",
+                       cl::desc("Colour the text output (default: when stdout is a terminal)"),
+                       cl::cat(Category));
+cl::opt<bool> SystemHeaders("system-headers", cl::desc("Also report in system headers"),
+                            cl::cat(Category));
+cl::opt<std::string> ExcludeHeaderFilter(
+    "exclude-header-filter",
+    cl::desc("Do not report in headers matching this regex (with --header-filter)"),
+    cl::value_desc("regex"), cl::cat(Category));
+cl::list<std::string> ExtraArgsBefore(
+    "extra-arg-before", cl::desc("Add an argument before every compile command's own"),
+    cl::value_desc("arg"), cl::cat(Category));
+cl::opt<std::string> VfsOverlay(
+    "vfsoverlay", cl::desc("Overlay the file system with this VFS overlay file"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> DumpConfig("dump-config",
+                         cl::desc("Print the configuration in effect for the first\n"
+                                  "source (or the working directory) and exit"),
+                         cl::cat(Category));
+cl::opt<bool> VerifyConfig("verify-config",
+                           cl::desc("Check the configuration (check names and options)\n"
+                                    "and exit: 0 when it is right, 1 otherwise"),
+                           cl::cat(Category));
+cl::opt<bool> EnableCheckProfile(
+    "enable-check-profile",
+    cl::desc("Print the time each check takes, per file analysed, on stderr"),
+    cl::cat(Category));
+cl::opt<bool> AllowNoChecks("allow-no-checks",
+                            cl::desc("No error when no check is enabled: exit 0"),
+                            cl::cat(Category));
+cl::opt<bool> AllowAlphaCheckers("allow-enabling-analyzer-alpha-checkers", cl::Hidden,
+                                 cl::desc("Accepted for clang-tidy's scripts; procshare has "
+                                          "no analyzer checks"),
+                                 cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("Print findings only, no summary or notices"),
                     cl::cat(Category));
 

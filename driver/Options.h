@@ -50,6 +50,19 @@ extern llvm::cl::opt<bool> DebugIndex;
 extern llvm::cl::opt<bool> SuggestRules;
 extern llvm::cl::opt<bool> NoIndex;
 extern llvm::cl::opt<std::string> DocsUrl;
+extern llvm::cl::opt<std::string> ConfigFile;
+extern llvm::cl::opt<std::string> WarningsAsErrors;
+extern llvm::cl::opt<std::string> LineFilter;
+extern llvm::cl::opt<bool> UseColor;
+extern llvm::cl::opt<bool> SystemHeaders;
+extern llvm::cl::opt<std::string> ExcludeHeaderFilter;
+extern llvm::cl::list<std::string> ExtraArgsBefore;
+extern llvm::cl::opt<std::string> VfsOverlay;
+extern llvm::cl::opt<bool> DumpConfig;
+extern llvm::cl::opt<bool> VerifyConfig;
+extern llvm::cl::opt<bool> EnableCheckProfile;
+extern llvm::cl::opt<bool> AllowNoChecks;
+extern llvm::cl::opt<bool> AllowAlphaCheckers;
 extern llvm::cl::opt<bool> Quiet;
 
 /// Set when a .clang-tidy file (or --config) could not be parsed; the

@@ -57,6 +57,53 @@ using namespace llvm;
 
 using namespace procshare::cli;
 
+namespace {
+/// --verify-config: the procshare checks that Checks names and the procshare
+/// options CheckOptions sets must exist. Globs of other tools' checks are
+/// said to be ignored, not errors (a shared .clang-tidy names them).
+int verifyConfig(const ClangTidyOptions &Effective) {
+  ClangTidyOptions All;
+  All.Checks = "-*,procshare-*";
+  ClangTidyOptions::OptionMap Known = getCheckOptions(All, false);
+  std::set<std::string> Names;
+  for (const procshare::CheckInfo &C : procshare::checkCatalog())
+    Names.insert(C.Name);
+  bool Bad = false;
+  std::string ChecksText = Effective.Checks.value_or("");
+  SmallVector<StringRef> Globs;
+  StringRef(ChecksText).split(Globs, ',', -1, false);
+  for (StringRef G : Globs) {
+    G = G.trim();
+    StringRef Pattern = G.starts_with("-") ? G.drop_front() : G;
+    if (Pattern.empty() || Pattern == "*")
+      continue;
+    GlobList One(Pattern);
+    bool Matches = llvm::any_of(Names, [&](const std::string &N) { return One.contains(N); });
+    if (Matches)
+      continue;
+    if (Pattern.starts_with("procshare")) {
+      errs() << "procshare: error: check glob '" << G << "' matches no procshare check\n";
+      Bad = true;
+    } else {
+      errs() << "procshare: note: check glob '" << G
+             << "' names no procshare check; procshare ignores it\n";
+    }
+  }
+  for (const auto &[Key, Value] : Effective.CheckOptions) {
+    StringRef K(Key);
+    if (K == "RulesFile" || K == "IndexFile" || !K.starts_with("procshare-") ||
+        Known.count(Key))
+      continue;
+    errs() << "procshare: error: unknown check option '" << Key << "'\n";
+    Bad = true;
+  }
+  if (Bad)
+    return 1;
+  outs() << "No config errors detected.\n";
+  return 0;
+}
+} // namespace
+
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
   (void)procshare::ProcshareModuleAnchorSource;
@@ -108,8 +155,19 @@ int main(int argc, const char **argv) {
   Defaults.HeaderFilterRegex = "";
   Defaults.SystemHeaders = false;
   ClangTidyOptions Overrides;
-  if (!Config.empty()) {
-    auto Parsed = parseConfigFile(MemoryBufferRef(Config, "--config"));
+  if (!Config.empty() && !ConfigFile.empty())
+    return usageError("--config and --config-file are alternatives: give one");
+  std::string ConfigText = Config, ConfigName = "--config";
+  if (!ConfigFile.empty()) {
+    auto Buffer = MemoryBuffer::getFile(ConfigFile);
+    if (!Buffer)
+      return usageError("cannot read the configuration file '" + ConfigFile +
+                        "': " + Buffer.getError().message());
+    ConfigText = (*Buffer)->getBuffer().str();
+    ConfigName = ConfigFile;
+  }
+  if (!ConfigText.empty()) {
+    auto Parsed = parseConfigFile(MemoryBufferRef(ConfigText, ConfigName));
     if (!Parsed || ConfigError)
       return 2;
     Overrides = *Parsed;
@@ -118,6 +176,22 @@ int main(int argc, const char **argv) {
     Overrides.Checks = Checks;
   if (HeaderFilter.getNumOccurrences())
     Overrides.HeaderFilterRegex = HeaderFilter;
+  if (ExcludeHeaderFilter.getNumOccurrences())
+    Overrides.ExcludeHeaderFilterRegex = ExcludeHeaderFilter;
+  if (SystemHeaders.getNumOccurrences())
+    Overrides.SystemHeaders = SystemHeaders;
+  if (UseColor.getNumOccurrences())
+    Overrides.UseColor = UseColor;
+  if (WarningsAsErrors.getNumOccurrences())
+    // After those of the configuration, as clang-tidy adds them.
+    Overrides.WarningsAsErrors =
+        (Overrides.WarningsAsErrors ? *Overrides.WarningsAsErrors + "," : std::string()) +
+        WarningsAsErrors;
+  ClangTidyGlobalOptions Global;
+  if (!LineFilter.empty())
+    if (std::error_code EC = parseLineFilter(LineFilter, Global))
+      return usageError("invalid --line-filter: " + EC.message() + " (expected " +
+                        "[{\"name\":\"file.c\",\"lines\":[[1,3],[5,7]]},...])");
   if (!RulesFile.empty()) {
     std::string Error;
     if (!procshare::Rules::get(absolute(RulesFile), Error))
@@ -135,7 +209,19 @@ int main(int argc, const char **argv) {
       Overrides.CheckOptions[std::string(C.Name) + ".IndexFile"] = Value;
   }
   std::unique_ptr<ClangTidyOptionsProvider> Provider =
-      makeOptionsProvider(ClangTidyGlobalOptions(), Defaults, Overrides);
+      makeOptionsProvider(Global, Defaults, Overrides);
+  if (DumpConfig || VerifyConfig) {
+    std::string Where = Sources.empty() ? absolute("procshare-dump-config")
+                                        : absolute(Sources.front());
+    ClangTidyOptions Effective = Provider->getOptions(Where);
+    if (ConfigError)
+      return 2;
+    if (VerifyConfig)
+      return verifyConfig(Effective);
+    Effective.CheckOptions = getCheckOptions(Effective, false);
+    outs() << configurationAsText(Effective) << "\n";
+    return 0;
+  }
 
   if (ListChecks) {
     std::string Where = Sources.empty() ? absolute("procshare-list-checks")
@@ -255,6 +341,8 @@ int main(int argc, const char **argv) {
     if (!AnyEnabled) // (building the check list costs: once is enough)
       AnyEnabled = !getCheckNames(Opts, false).empty();
   }
+  if (!AnyEnabled && AllowNoChecks)
+    return 0;
   if (!AnyEnabled)
     return usageError("no procshare check is enabled (check --checks and the "
                       "Checks of .clang-tidy files)");
@@ -298,6 +386,18 @@ int main(int argc, const char **argv) {
     WorkerArgv.push_back("--rules=" + absolute(RulesFile));
   if (HeaderFilter.getNumOccurrences())
     WorkerArgv.push_back("--header-filter=" + HeaderFilter);
+  if (ExcludeHeaderFilter.getNumOccurrences())
+    WorkerArgv.push_back("--exclude-header-filter=" + ExcludeHeaderFilter);
+  if (SystemHeaders.getNumOccurrences())
+    WorkerArgv.push_back(std::string("--system-headers=") + (SystemHeaders ? "true" : "false"));
+  if (!ConfigFile.empty())
+    WorkerArgv.push_back("--config-file=" + absolute(ConfigFile));
+  for (const std::string &A : ExtraArgsBefore)
+    WorkerArgv.push_back("--extra-arg-before=" + A);
+  if (!VfsOverlay.empty())
+    WorkerArgv.push_back("--vfsoverlay=" + absolute(VfsOverlay));
+  if (EnableCheckProfile)
+    WorkerArgv.push_back("--enable-check-profile");
   if (!Config.empty())
     WorkerArgv.push_back("--config=" + Config);
   for (const std::string &A : ExtraArgs)
@@ -538,7 +638,29 @@ int main(int argc, const char **argv) {
       new vfs::OverlayFileSystem(vfs::getRealFileSystem()));
   ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(*Provider));
 
-  unsigned OutsideDiff = 0, InBaseline = 0;
+  unsigned OutsideDiff = 0, InBaseline = 0, OutsideLineFilter = 0;
+  if (!Global.LineFilter.empty()) {
+    // clang-tidy's --line-filter: a file named by a filter (its name ends the
+    // path) keeps the findings on its lines (all, when it lists none); files
+    // it does not name keep none. Compiler errors stay.
+    std::vector<unsigned> Lines = procshare::lines(Errors);
+    std::vector<ClangTidyError> Kept;
+    for (size_t I = 0; I < Errors.size(); ++I) {
+      bool Keep = Errors[I].DiagLevel == tooling::Diagnostic::Error;
+      for (const FileFilter &F : Global.LineFilter) {
+        if (Keep || !StringRef(Errors[I].Message.FilePath).ends_with(F.Name))
+          continue;
+        Keep = F.LineRanges.empty() || llvm::any_of(F.LineRanges, [&](const auto &R) {
+                 return R.first <= Lines[I] && Lines[I] <= R.second;
+               });
+        break;
+      }
+      if (Keep)
+        Kept.push_back(std::move(Errors[I]));
+    }
+    OutsideLineFilter = Errors.size() - Kept.size();
+    Errors = std::move(Kept);
+  }
   if (Diff.getNumOccurrences()) {
     // Only findings on changed lines; compiler errors stay.
     std::vector<unsigned> Lines = procshare::lines(Errors);
@@ -647,6 +769,8 @@ int main(int argc, const char **argv) {
       errs() << "; " << InBaseline << " more in the baseline";
     if (OutsideDiff)
       errs() << "; " << OutsideDiff << " more outside the lines of --diff";
+    if (OutsideLineFilter)
+      errs() << "; " << OutsideLineFilter << " more outside the lines of --line-filter";
     if (CompileErrors)
       errs() << "; " << FilesWithErrors.size()
              << (FilesWithErrors.size() == 1 ? " file has" : " files have")

@@ -12,6 +12,7 @@
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/PrettyStackTrace.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
@@ -38,10 +39,26 @@ int runAsWorker(ClangTidyOptionsProvider &Provider,
   Extra.push_back("-fno-caret-diagnostics");
   Adjusting->appendArgumentsAdjuster(
       tooling::getInsertArgumentAdjuster(Extra, tooling::ArgumentInsertPosition::END));
+  if (!ExtraArgsBefore.empty())
+    Adjusting->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+        std::vector<std::string>(ExtraArgsBefore.begin(), ExtraArgsBefore.end()),
+        tooling::ArgumentInsertPosition::BEGIN));
   // A physical file system: compile commands run in their directory without
-  // changing the process's (the cache key and the analysis share it).
-  IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS(new vfs::OverlayFileSystem(
-      IntrusiveRefCntPtr<vfs::FileSystem>(vfs::createPhysicalFileSystem().release())));
+  // changing the process's (the cache key and the analysis share it); with
+  // --vfsoverlay, the overlay on top of it.
+  IntrusiveRefCntPtr<vfs::FileSystem> Physical(vfs::createPhysicalFileSystem().release());
+  IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS(new vfs::OverlayFileSystem(Physical));
+  if (!VfsOverlay.empty()) {
+    auto Buffer = MemoryBuffer::getFile(VfsOverlay);
+    if (!Buffer)
+      return usageError("cannot read the VFS overlay '" + VfsOverlay +
+                        "': " + Buffer.getError().message());
+    IntrusiveRefCntPtr<vfs::FileSystem> Overlay =
+        vfs::getVFSFromYAML(std::move(*Buffer), nullptr, VfsOverlay, nullptr, Physical);
+    if (!Overlay)
+      return usageError("the VFS overlay '" + VfsOverlay + "' is not valid");
+    FS->pushOverlay(Overlay);
+  }
   std::optional<ResultCache> Cache;
   if (!CacheDir.empty())
     Cache.emplace(absolute(CacheDir));
@@ -87,7 +104,8 @@ int runAsWorker(ClangTidyOptionsProvider &Provider,
         setSummarySink(&Summary);
       }
       Text = serializeErrors(
-          File, runClangTidy(Context, *Adjusting, File, FS, /*ApplyAnyFix=*/false));
+          File, runClangTidy(Context, *Adjusting, File, FS, /*ApplyAnyFix=*/false,
+                             EnableCheckProfile));
       setSummarySink(nullptr);
       ProjectIndex::setConsultLog(nullptr);
       Summary.File = File;

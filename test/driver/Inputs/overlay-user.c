@@ -1,0 +1,2 @@
+// "virtual-bug.h" exists only in the VFS overlay, mapped to bug-body.h.
+#include "virtual-bug.h"
