@@ -15,7 +15,7 @@ ProcshareCheck::ProcshareCheck(llvm::StringRef Name,
                                tidy::ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context),
       RulesFile(Options.getLocalOrGlobal("RulesFile", "")),
-      IndexFile(Options.getLocalOrGlobal("IndexFile", "")) {
+      IndexFile(Options.getLocalOrGlobal("IndexFile", "")), TidyContext(Context) {
   std::string Error;
   std::string Path = Rules::resolvePath(RulesFile, Context->getCurrentFile());
   RulesPtr = Rules::get(Path, Error);
@@ -29,17 +29,17 @@ ProcshareCheck::ProcshareCheck(llvm::StringRef Name,
     }
   if (!RulesPtr) {
     if (Reports)
-      configurationDiag("cannot use rules file: %0", DiagnosticIDs::Error) << Error;
+      ConfigProblem = "cannot use rules file: " + Error;
     RulesPtr = Rules::defaults();
   }
   if (!IndexFile.empty()) {
     std::string IndexPath = Rules::resolvePath(IndexFile, Context->getCurrentFile());
     IndexPtr = ProjectIndex::get(IndexPath, Error);
     // The analysis goes on without the index, as with none.
-    if (!IndexPtr && Reports)
-      configurationDiag("cannot use the project index: %0; analysing without it",
-                        DiagnosticIDs::Warning)
-          << Error;
+    if (!IndexPtr && Reports && ConfigProblem.empty()) {
+      ConfigProblem = "cannot use the project index: " + Error + "; analysing without it";
+      ConfigProblemLevel = DiagnosticIDs::Warning;
+    }
   }
 }
 
@@ -48,9 +48,16 @@ void ProcshareCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "IndexFile", IndexFile);
 }
 
-void ProcshareCheck::registerPPCallbacks(const SourceManager &, Preprocessor *P,
+void ProcshareCheck::registerPPCallbacks(const SourceManager &SM, Preprocessor *P,
                                          Preprocessor *) {
   PP = P; // the analyses read macro values (MAP_SHARED) at the end
+  if (!ConfigProblem.empty()) {
+    std::string Format; // (the text is a diagnostic format: '%' must be doubled)
+    for (char C : ConfigProblem)
+      Format += C == '%' ? std::string("%%") : std::string(1, C);
+    TidyContext->diag("clang-tidy-config", SM.getLocForStartOfFile(SM.getMainFileID()),
+                      Format, ConfigProblemLevel);
+  }
 }
 
 void ProcshareCheck::onStartOfTranslationUnit() {

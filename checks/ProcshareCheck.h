@@ -54,6 +54,12 @@ private:
   std::string IndexFile;
   std::shared_ptr<const ProjectIndex> IndexPtr;
   const clang::Preprocessor *PP = nullptr;
+  /// A problem with the rules file or the index, said (by the first enabled
+  /// check only) at the start of the main file once the file is known, so
+  /// that an editor shows it in the file being edited.
+  std::string ConfigProblem;
+  clang::DiagnosticIDs::Level ConfigProblemLevel = clang::DiagnosticIDs::Error;
+  clang::tidy::ClangTidyContext *TidyContext;
 };
 
 } // namespace procshare

@@ -92,6 +92,10 @@ def main():
     p.add_argument("--checks", default="procshare-*")
     p.add_argument("--config", default="",
                    help="flow YAML like {CheckOptions: {...}} added to .clang-tidy")
+    p.add_argument("--no-clang-tidy", action="store_true",
+                   help="write no .clang-tidy: procshare-clangd's defaults")
+    p.add_argument("--clangd-config", default="",
+                   help="text of a .clangd file to write beside the source")
     p.add_argument("--timeout", type=float, default=120)
     p.add_argument("source")
     a = p.parse_args(argv)
@@ -101,12 +105,16 @@ def main():
         name = os.path.basename(a.source)
         path = os.path.join(work, name)
         shutil.copy(a.source, path)
-        with open(os.path.join(work, ".clang-tidy"), "w") as f:
-            extra = a.config.strip()
-            if extra.startswith("{") and extra.endswith("}"):
-                f.write("{Checks: '%s', %s}\n" % (a.checks, extra[1:-1]))
-            else:
-                f.write("Checks: '%s'\n" % a.checks)
+        if not a.no_clang_tidy:
+            with open(os.path.join(work, ".clang-tidy"), "w") as f:
+                extra = a.config.strip()
+                if extra.startswith("{") and extra.endswith("}"):
+                    f.write("{Checks: '%s', %s}\n" % (a.checks, extra[1:-1]))
+                else:
+                    f.write("Checks: '%s'\n" % a.checks)
+        if a.clangd_config:
+            with open(os.path.join(work, ".clangd"), "w") as f:
+                f.write(a.clangd_config.replace("\\n", "\n") + "\n")
         with open(os.path.join(work, "compile_flags.txt"), "w") as f:
             f.write("\n".join(compiler_args) + "\n")
         client = Client([a.clangd, "--log=error", "-j=1", "--background-index=false",
