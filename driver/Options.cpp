@@ -62,10 +62,13 @@ cl::opt<OutputFormat> Format(
     "format", cl::desc("Output format (default: text)"),
     cl::values(clEnumValN(OutputFormat::Text, "text", "clang-tidy's text, to standard output"),
                clEnumValN(OutputFormat::Json, "json", "a JSON array, one object per diagnostic"),
-               clEnumValN(OutputFormat::Sarif, "sarif", "SARIF 2.1.0 (GitHub code scanning)")),
+               clEnumValN(OutputFormat::Sarif, "sarif", "SARIF 2.1.0 (GitHub code scanning)"),
+               clEnumValN(OutputFormat::Html, "html",
+                          "one self-contained HTML page: summaries, and each finding's path")),
     cl::init(OutputFormat::Text), cl::cat(Category));
 cl::opt<std::string> OutputFile(
-    "output", cl::desc("Write the json or sarif output to this file (default: standard output)"),
+    "output",
+    cl::desc("Write the json, sarif or html output to this file (default: standard output)"),
     cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string> IncludeFiles(
     "include", cl::desc("Analyse only the files whose path matches this regex"),

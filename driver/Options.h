@@ -19,7 +19,7 @@ namespace cli {
 
 extern llvm::cl::OptionCategory Category;
 extern const char Overview[];
-enum class OutputFormat { Text, Json, Sarif };
+enum class OutputFormat { Text, Json, Sarif, Html };
 extern llvm::cl::list<std::string> Sources;
 extern llvm::cl::opt<std::string> BuildPath;
 extern llvm::cl::opt<std::string> Checks;

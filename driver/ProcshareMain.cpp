@@ -11,6 +11,7 @@
 #include "checks/ProcshareModule.h"
 #include "driver/CompileDatabase.h"
 #include "driver/Fixes.h"
+#include "driver/HtmlReport.h"
 #include "driver/Options.h"
 #include "driver/Worker.h"
 #include "driver/GitDiff.h"
@@ -148,7 +149,7 @@ int main(int argc, const char **argv) {
   if (Fixing && Format != OutputFormat::Text)
     return usageError("--fix reports in text; use --export-fixes with --format=json or sarif");
   if (!OutputFile.empty() && Format == OutputFormat::Text)
-    return usageError("--output needs --format=json or --format=sarif");
+    return usageError("--output needs --format=json, sarif or html");
 
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
   Defaults.Checks = "-*,procshare-*";
@@ -747,6 +748,8 @@ int main(int argc, const char **argv) {
     raw_string_ostream OS(Text);
     if (Format == OutputFormat::Json)
       procshare::writeJson(Errors, Root, OS);
+    else if (Format == OutputFormat::Html)
+      procshare::writeHtml(Errors, Root, PROCSHARE_VERSION, docsBase(argv[0]), OS);
     else
       procshare::writeSarif(Errors, Root, PROCSHARE_VERSION, docsBase(argv[0]), OS);
     if (OutputFile.empty()) {

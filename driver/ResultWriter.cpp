@@ -17,38 +17,47 @@ using clang::tooling::DiagnosticMessage;
 
 namespace procshare {
 
-namespace {
-/// Line and column (1-based, in bytes) of offsets in files, each file read
-/// once.
-class Positions {
-public:
-  struct Pos {
-    unsigned Line = 0, Column = 0;
-    std::string LineText;
-  };
-  Pos at(const std::string &File, unsigned Offset) {
-    auto [It, New] = Files.try_emplace(File);
-    if (New)
-      if (auto Buf = llvm::MemoryBuffer::getFile(File))
-        It->second = (*Buf)->getBuffer().str();
-    const std::string &Text = It->second;
-    Pos P;
-    if (Offset > Text.size())
-      return P;
-    size_t LineStart = Text.rfind('\n', Offset ? Offset - 1 : 0);
-    LineStart = (LineStart == std::string::npos || Offset == 0) ? 0 : LineStart + 1;
-    P.Line = 1 + std::count(Text.begin(), Text.begin() + LineStart, '\n');
-    P.Column = 1 + Offset - LineStart;
-    size_t LineEnd = Text.find('\n', LineStart);
-    P.LineText = Text.substr(LineStart, LineEnd == std::string::npos ? std::string::npos
-                                                                      : LineEnd - LineStart);
+Positions::Pos Positions::at(const std::string &File, unsigned Offset) {
+  const Text &T = text(File);
+  Pos P;
+  if (Offset > T.Content.size() || T.LineStarts.empty())
     return P;
+  // The last line start at or before the offset.
+  auto It = std::upper_bound(T.LineStarts.begin(), T.LineStarts.end(), Offset);
+  size_t Line = It - T.LineStarts.begin(); // 1-based
+  size_t Start = T.LineStarts[Line - 1];
+  P.Line = Line;
+  P.Column = 1 + Offset - Start;
+  P.LineText = line(File, Line);
+  return P;
+}
+
+std::string Positions::line(const std::string &File, unsigned Line) {
+  const Text &T = text(File);
+  if (Line == 0 || Line > T.LineStarts.size())
+    return "";
+  size_t Start = T.LineStarts[Line - 1];
+  size_t End = T.Content.find('\n', Start);
+  return T.Content.substr(Start, End == std::string::npos ? std::string::npos : End - Start);
+}
+
+unsigned Positions::lineCount(const std::string &File) { return text(File).LineStarts.size(); }
+
+const Positions::Text &Positions::text(const std::string &File) {
+  auto [It, New] = Files.try_emplace(File);
+  if (New) {
+    if (auto Buf = llvm::MemoryBuffer::getFile(File))
+      It->second.Content = (*Buf)->getBuffer().str();
+    const std::string &C = It->second.Content;
+    It->second.LineStarts.push_back(0);
+    for (size_t I = 0; I < C.size(); ++I)
+      if (C[I] == '\n' && I + 1 < C.size())
+        It->second.LineStarts.push_back(I + 1);
   }
+  return It->second;
+}
 
-private:
-  llvm::StringMap<std::string> Files;
-};
-
+namespace {
 
 /// \p Path as a URI reference: unreserved characters and '/' as they are,
 /// every other byte percent-encoded (RFC 3986).

@@ -10,6 +10,7 @@
 #define PROCSHARE_DRIVER_RESULTWRITER_H
 
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
 #include <vector>
 
@@ -22,6 +23,29 @@ inline constexpr char CrashDiagnosticName[] = "procshare-crash";
 /// Writes \p Text to \p Path through a temporary file renamed over it, so
 /// the file is never half-written; false with \p Error on failure.
 bool writeFileAtomically(llvm::StringRef Path, llvm::StringRef Text, std::string &Error);
+
+/// Line and column (1-based, in bytes) of offsets in files, and the text of
+/// their lines; each file read once, each question answered in O(log lines).
+class Positions {
+public:
+  struct Pos {
+    unsigned Line = 0, Column = 0;
+    std::string LineText;
+  };
+  Pos at(const std::string &File, unsigned Offset);
+  /// The text of line \p Line (1-based), without its newline; empty past
+  /// the end.
+  std::string line(const std::string &File, unsigned Line);
+  unsigned lineCount(const std::string &File);
+
+private:
+  struct Text {
+    std::string Content;
+    std::vector<size_t> LineStarts;
+  };
+  const Text &text(const std::string &File);
+  llvm::StringMap<Text> Files;
+};
 
 /// \p Path relative to \p Root when inside it.
 std::string relativePath(llvm::StringRef Path, llvm::StringRef Root);
