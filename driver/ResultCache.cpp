@@ -7,6 +7,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendActions.h"
+#include "clang/Lex/HeaderSearchOptions.h"
 #include "clang/Lex/PPCallbacks.h"
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
@@ -18,6 +19,10 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/YAMLTraits.h"
+#include <nlohmann/json.hpp>
+#include <chrono>
+#include <optional>
+#include <set>
 
 using namespace clang;
 using clang::tidy::ClangTidyError;
@@ -98,6 +103,15 @@ bool deserializeErrors(llvm::StringRef Text, std::vector<ClangTidyError> &Out,
   return true;
 }
 
+/// What a key computed by running the preprocessor rests on: every file it
+/// entered (with a hash of its contents) and every directory whose listing
+/// decides what an #include finds (the header search path, and the
+/// directories of the files entered).
+struct CacheInputs {
+  std::vector<std::pair<std::string, std::string>> Files; // absolute path, content hash
+  std::set<std::string> Dirs;                              // absolute
+};
+
 namespace {
 
 /// Each piece is hashed with its length, so that ("ab","c") and ("a","bc")
@@ -108,47 +122,98 @@ void add(llvm::BLAKE3 &H, llvm::StringRef Piece) {
   H.update(Piece);
 }
 
-/// Hashes the name and contents of every file the preprocessor enters.
+std::string hexHash(llvm::StringRef Data) {
+  llvm::BLAKE3 H;
+  H.update(Data);
+  return llvm::toHex(H.final(), /*LowerCase=*/true);
+}
+
+
+std::string absoluteIn(const FileManager &FM, llvm::StringRef Name) {
+  llvm::SmallString<256> P(Name);
+  FM.makeAbsolutePath(P);
+  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(P);
+}
+
+/// Hashes the name and contents of every file the preprocessor enters, and
+/// records them.
 class InputsHasher : public PPCallbacks {
 public:
-  InputsHasher(SourceManager &SM, llvm::BLAKE3 &H) : SM(SM), H(H) {}
+  InputsHasher(SourceManager &SM, llvm::BLAKE3 &H, CacheInputs &Rec) : SM(SM), H(H), Rec(Rec) {}
   void FileChanged(SourceLocation Loc, FileChangeReason Reason, SrcMgr::CharacteristicKind,
                    FileID) override {
     if (Reason != EnterFile)
       return;
     FileID FID = SM.getFileID(Loc);
+    std::optional<llvm::StringRef> Data = SM.getBufferDataOrNone(FID);
     add(H, SM.getBufferName(Loc));
-    add(H, SM.getBufferDataOrNone(FID).value_or("<unreadable>"));
+    add(H, Data.value_or("<unreadable>"));
+    if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID)) {
+      std::string Path = absoluteIn(SM.getFileManager(), FE->getName());
+      Rec.Dirs.insert(llvm::sys::path::parent_path(Path).str());
+      Rec.Files.push_back({std::move(Path), hexHash(Data.value_or(""))});
+    }
   }
 
 private:
   SourceManager &SM;
   llvm::BLAKE3 &H;
+  CacheInputs &Rec;
 };
 
 class HashInputsAction : public PreprocessOnlyAction {
 public:
-  explicit HashInputsAction(llvm::BLAKE3 &H) : H(H) {}
+  HashInputsAction(llvm::BLAKE3 &H, CacheInputs &Rec) : H(H), Rec(Rec) {}
   bool BeginSourceFileAction(CompilerInstance &CI) override {
-    CI.getPreprocessor().addPPCallbacks(
-        std::make_unique<InputsHasher>(CI.getSourceManager(), H));
+    Preprocessor &PP = CI.getPreprocessor();
+    // The search path as given (-I, -isystem and the driver's own), those
+    // that do not exist too: one made later may hold a header found first.
+    for (const HeaderSearchOptions::Entry &E : CI.getHeaderSearchOpts().UserEntries)
+      Rec.Dirs.insert(absoluteIn(CI.getFileManager(), E.Path));
+    PP.addPPCallbacks(std::make_unique<InputsHasher>(CI.getSourceManager(), H, Rec));
     return PreprocessOnlyAction::BeginSourceFileAction(CI);
   }
 
 private:
   llvm::BLAKE3 &H;
+  CacheInputs &Rec;
 };
 
 class HashInputsFactory : public tooling::FrontendActionFactory {
 public:
-  explicit HashInputsFactory(llvm::BLAKE3 &H) : H(H) {}
+  HashInputsFactory(llvm::BLAKE3 &H, CacheInputs &Rec) : H(H), Rec(Rec) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<HashInputsAction>(H);
+    return std::make_unique<HashInputsAction>(H, Rec);
   }
 
 private:
   llvm::BLAKE3 &H;
+  CacheInputs &Rec;
 };
+
+/// The names in a directory, sorted, hashed: what a new or removed header
+/// changes. (Read from the disk: an empty directory is an error to the VFS's
+/// overlay iterator.)
+std::optional<std::string> listingHash(llvm::StringRef Dir) {
+  std::error_code EC;
+  std::vector<std::string> Names;
+  for (llvm::sys::fs::directory_iterator I(Dir, EC), E; I != E && !EC; I.increment(EC))
+    Names.push_back(llvm::sys::path::filename(I->path()).str());
+  if (EC)
+    return std::nullopt;
+  llvm::sort(Names);
+  llvm::BLAKE3 H;
+  for (const std::string &N : Names)
+    add(H, N);
+  return llvm::toHex(H.final(), /*LowerCase=*/true);
+}
+
+int64_t mtimeOf(const llvm::vfs::Status &S) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             S.getLastModificationTime().time_since_epoch())
+      .count();
+}
 
 int selfAnchor;
 
@@ -174,6 +239,8 @@ std::string ResultCache::key(const std::string &File,
                              const tooling::CompilationDatabase &Compilations,
                              const tidy::ClangTidyOptions &Options,
                              llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> FS) {
+  // What needs no preprocessor: procshare, the file, its configuration and
+  // rules, its commands as the database gives them.
   llvm::BLAKE3 H;
   add(H, Self);
   add(H, File);
@@ -197,8 +264,20 @@ std::string ResultCache::key(const std::string &File,
     auto Buf = llvm::MemoryBuffer::getFile(Path);
     add(H, Buf ? (*Buf)->getBuffer() : llvm::StringRef("<unreadable>"));
   }
-  for (const tooling::CompileCommand &C : Compilations.getCompileCommands(File))
+  llvm::BLAKE3 Quick = H;
+  for (const tooling::CompileCommand &C : Compilations.getCompileCommands(File)) {
     add(H, C.Directory);
+    add(Quick, C.Directory);
+    add(Quick, C.Filename);
+    for (const std::string &A : C.CommandLine)
+      add(Quick, A);
+  }
+  // A manifest of the last preprocessor run under the same commands: its
+  // key holds while every file it read and every directory it searched is
+  // as it was (the same size and time, or the same contents and names).
+  std::string Manifest = pathOf(llvm::toHex(Quick.final(), /*LowerCase=*/true), ".manifest");
+  if (std::optional<std::string> Known = fromManifest(Manifest, *FS))
+    return *Known;
 
   // The preprocessor's run, with the arguments clang-tidy would use: the
   // final arguments of each command and every file it reads.
@@ -228,9 +307,88 @@ std::string ResultCache::key(const std::string &File,
   IgnoringDiagConsumer Quiet;
   Tool.setDiagnosticConsumer(&Quiet);
   Tool.setPrintErrorMessage(false);
-  HashInputsFactory Factory(H);
+  CacheInputs Read;
+  HashInputsFactory Factory(H, Read);
   Tool.run(&Factory);
-  return llvm::toHex(H.final(), /*LowerCase=*/true);
+  std::string Key = llvm::toHex(H.final(), /*LowerCase=*/true);
+  writeManifest(Manifest, Key, Read, *FS);
+  return Key;
+}
+
+std::optional<std::string> ResultCache::fromManifest(const std::string &Path,
+                                                     llvm::vfs::FileSystem &FS) const {
+  auto Buf = llvm::MemoryBuffer::getFile(Path);
+  if (!Buf)
+    return std::nullopt;
+  nlohmann::json M = nlohmann::json::parse((*Buf)->getBuffer().begin(),
+                                           (*Buf)->getBuffer().end(), nullptr,
+                                           /*allow_exceptions=*/false);
+  // A manifest that cannot be read is as none: the key is made again.
+  try {
+    if (!M.is_object() || !M.contains("key") || !M["key"].is_string())
+      return std::nullopt;
+    for (const nlohmann::json &F : M.at("files")) {
+      std::string Name = F.at("path").get<std::string>();
+      llvm::ErrorOr<llvm::vfs::Status> St = FS.status(Name);
+      if (!St)
+        return std::nullopt;
+      if (int64_t(St->getSize()) == F.at("size").get<int64_t>() &&
+          mtimeOf(*St) == F.at("mtime").get<int64_t>())
+        continue;
+      auto Data = FS.getBufferForFile(Name);
+      if (!Data || hexHash((*Data)->getBuffer()) != F.at("hash").get<std::string>())
+        return std::nullopt;
+    }
+    for (const nlohmann::json &D : M.at("dirs")) {
+      std::string Name = D.at("path").get<std::string>();
+      llvm::ErrorOr<llvm::vfs::Status> St = FS.status(Name);
+      if (D.value("absent", false)) {
+        if (St)
+          return std::nullopt;
+        continue;
+      }
+      if (!St)
+        return std::nullopt;
+      if (mtimeOf(*St) == D.at("mtime").get<int64_t>())
+        continue;
+      std::optional<std::string> Listing = listingHash(Name);
+      if (!Listing || *Listing != D.at("listing").get<std::string>())
+        return std::nullopt;
+    }
+    return M["key"].get<std::string>();
+  } catch (const nlohmann::json::exception &) {
+    return std::nullopt;
+  }
+}
+
+void ResultCache::writeManifest(const std::string &Path, const std::string &Key,
+                                const CacheInputs &Read, llvm::vfs::FileSystem &FS) const {
+  nlohmann::json Files = nlohmann::json::array(), Dirs = nlohmann::json::array();
+  std::set<std::string> Seen;
+  for (const auto &[Name, Hash] : Read.Files) {
+    llvm::ErrorOr<llvm::vfs::Status> St = FS.status(Name);
+    if (!St || !Seen.insert(Name).second)
+      continue;
+    Files.push_back({{"path", Name}, {"hash", Hash}, {"size", int64_t(St->getSize())},
+                     {"mtime", mtimeOf(*St)}});
+  }
+  for (const std::string &Name : Read.Dirs) {
+    llvm::ErrorOr<llvm::vfs::Status> St = FS.status(Name);
+    if (!St) {
+      Dirs.push_back({{"path", Name}, {"absent", true}});
+      continue;
+    }
+    std::optional<std::string> Listing = listingHash(Name);
+    if (!Listing)
+      continue;
+    Dirs.push_back({{"path", Name}, {"listing", *Listing}, {"mtime", mtimeOf(*St)}});
+  }
+  std::string Error;
+  if (std::error_code EC =
+          llvm::sys::fs::create_directories(llvm::sys::path::parent_path(Path)))
+    return; // (the key is right; only the next run is slower)
+  writeFileAtomically(Path, nlohmann::json{{"key", Key}, {"files", Files}, {"dirs", Dirs}}.dump(),
+                      Error);
 }
 
 std::string ResultCache::pathOf(const std::string &Key, llvm::StringRef Suffix) const {

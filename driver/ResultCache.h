@@ -27,6 +27,7 @@
 #include "clang-tidy/ClangTidyOptions.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/VirtualFileSystem.h"
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ std::string serializeErrors(const std::string &File,
 /// The diagnostics in \p Text; false with \p Error when it cannot be read.
 bool deserializeErrors(llvm::StringRef Text, std::vector<clang::tidy::ClangTidyError> &Out,
                        std::string &Error);
+
+/// What a key made by the preprocessor rests on (ResultCache.cpp).
+struct CacheInputs;
 
 class ResultCache {
 public:
@@ -71,6 +75,11 @@ public:
 
 private:
   std::string pathOf(const std::string &Key, llvm::StringRef Suffix = ".yaml") const;
+  /// The key a manifest records, if every input it lists is unchanged.
+  std::optional<std::string> fromManifest(const std::string &Path,
+                                          llvm::vfs::FileSystem &FS) const;
+  void writeManifest(const std::string &Path, const std::string &Key,
+                     const CacheInputs &Read, llvm::vfs::FileSystem &FS) const;
   std::string Dir;
   std::string Self; ///< the hash of procshare's executable and LLVM's version
 };
