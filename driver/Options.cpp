@@ -4,6 +4,7 @@
 #include "driver/ResultWriter.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/VirtualFileSystem.h"
@@ -272,6 +273,22 @@ std::string docsBase(const char *Argv0) {
   if (!StringRef(Base).ends_with("/"))
     Base += "/";
   return Base;
+}
+
+IntrusiveRefCntPtr<vfs::FileSystem> loadVfsOverlay(StringRef Path,
+                                                   IntrusiveRefCntPtr<vfs::FileSystem> External,
+                                                   std::string &Error) {
+  auto Buffer = MemoryBuffer::getFile(Path);
+  if (!Buffer) {
+    Error = "cannot read the VFS overlay '" + Path.str() + "': " + Buffer.getError().message();
+    return nullptr;
+  }
+  // (the YAML parser's own message goes to stderr before)
+  IntrusiveRefCntPtr<vfs::FileSystem> FS =
+      vfs::getVFSFromYAML(std::move(*Buffer), nullptr, Path, nullptr, std::move(External));
+  if (!FS)
+    Error = "'" + Path.str() + "' is not a valid VFS overlay file";
+  return FS;
 }
 
 int usageError(const Twine &Message) {

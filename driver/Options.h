@@ -11,6 +11,7 @@
 
 #include "clang-tidy/ClangTidyOptions.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include <memory>
 #include <string>
 
@@ -103,6 +104,12 @@ int usageError(const llvm::Twine &Message);
 
 /// Writes an output file atomically; false (after saying why) on failure.
 bool writeOut(llvm::StringRef Path, llvm::StringRef Text);
+
+/// The file system of the VFS overlay file \p Path (--vfsoverlay) over
+/// \p External; null with \p Error when it cannot be read or is not one.
+llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>
+loadVfsOverlay(llvm::StringRef Path, llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> External,
+               std::string &Error);
 
 /// Where the check pages are, as a URI ending in '/' (see --docs-url).
 std::string docsBase(const char *Argv0);

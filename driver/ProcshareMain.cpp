@@ -188,6 +188,12 @@ int main(int argc, const char **argv) {
     Overrides.WarningsAsErrors =
         (Overrides.WarningsAsErrors ? *Overrides.WarningsAsErrors + "," : std::string()) +
         WarningsAsErrors;
+  if (!VfsOverlay.empty()) {
+    // Checked here, before any file: the workers would each fail on it.
+    std::string Error;
+    if (!loadVfsOverlay(VfsOverlay, vfs::getRealFileSystem(), Error))
+      return usageError(Error);
+  }
   ClangTidyGlobalOptions Global;
   if (!LineFilter.empty())
     if (std::error_code EC = parseLineFilter(LineFilter, Global))

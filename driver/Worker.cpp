@@ -49,14 +49,10 @@ int runAsWorker(ClangTidyOptionsProvider &Provider,
   IntrusiveRefCntPtr<vfs::FileSystem> Physical(vfs::createPhysicalFileSystem().release());
   IntrusiveRefCntPtr<vfs::OverlayFileSystem> FS(new vfs::OverlayFileSystem(Physical));
   if (!VfsOverlay.empty()) {
-    auto Buffer = MemoryBuffer::getFile(VfsOverlay);
-    if (!Buffer)
-      return usageError("cannot read the VFS overlay '" + VfsOverlay +
-                        "': " + Buffer.getError().message());
-    IntrusiveRefCntPtr<vfs::FileSystem> Overlay =
-        vfs::getVFSFromYAML(std::move(*Buffer), nullptr, VfsOverlay, nullptr, Physical);
+    std::string Error;
+    IntrusiveRefCntPtr<vfs::FileSystem> Overlay = loadVfsOverlay(VfsOverlay, Physical, Error);
     if (!Overlay)
-      return usageError("the VFS overlay '" + VfsOverlay + "' is not valid");
+      return usageError(Error);
     FS->pushOverlay(Overlay);
   }
   std::optional<ResultCache> Cache;
