@@ -148,6 +148,11 @@ int main(int argc, const char **argv) {
   bool Fixing = Fix || FixErrors || FixNotes;
   if (Fixing && Format != OutputFormat::Text)
     return usageError("--fix reports in text; use --export-fixes with --format=json or sarif");
+  if (ExportFixes == "-" && Format != OutputFormat::Text && OutputFile.empty())
+    return usageError("--export-fixes=- and the " + std::string(Format == OutputFormat::Json ? "json"
+                                                    : Format == OutputFormat::Sarif ? "sarif"
+                                                                                    : "html") +
+                      " output would both go to standard output; give --output=<file>");
   if (!OutputFile.empty() && Format == OutputFormat::Text)
     return usageError("--output needs --format=json, sarif or html");
 
