@@ -1,6 +1,7 @@
 //===- CompileDatabase.cpp - Finding and loading compile_commands.json ----===//
 
 #include "driver/CompileDatabase.h"
+#include "driver/ResultWriter.h"
 #include "rules/JsonLocator.h"
 
 #include "clang/Tooling/JSONCompilationDatabase.h"
@@ -83,14 +84,6 @@ public:
   }
 
 private:
-  static std::string absoluteIn(llvm::StringRef Dir, llvm::StringRef Path) {
-    llvm::SmallString<256> P;
-    if (llvm::sys::path::is_relative(Path))
-      P = Dir;
-    llvm::sys::path::append(P, Path);
-    llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-    return std::string(P);
-  }
   std::vector<CompileCommand> fix(std::vector<CompileCommand> Commands) const {
     for (CompileCommand &C : Commands) {
       C.Directory = absoluteIn(Base, C.Directory);

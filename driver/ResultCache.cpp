@@ -30,15 +30,6 @@ using clang::tidy::ClangTidyError;
 namespace procshare {
 
 namespace {
-std::string absoluteIn(llvm::StringRef Dir, llvm::StringRef Path) {
-  if (Path.empty() || llvm::sys::path::is_absolute(Path) || Dir.empty())
-    return Path.str();
-  llvm::SmallString<256> P(Dir);
-  llvm::sys::path::append(P, Path);
-  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
-  return std::string(P);
-}
-
 /// A message's file and its fixes' files, absolute against the directory
 /// the compiler ran in (a header found through -I../include is named
 /// relative to it).
@@ -129,6 +120,7 @@ std::string hexHash(llvm::StringRef Data) {
 }
 
 
+/// \p Name as the compiler found it, absolute against its working directory.
 std::string absoluteIn(const FileManager &FM, llvm::StringRef Name) {
   llvm::SmallString<256> P(Name);
   FM.makeAbsolutePath(P);

@@ -146,6 +146,17 @@ bool writeFileAtomically(llvm::StringRef Path, llvm::StringRef Text, std::string
 
 std::string fileUri(llvm::StringRef AbsolutePath) { return "file://" + uriPath(AbsolutePath); }
 
+std::string absoluteIn(llvm::StringRef Dir, llvm::StringRef Path) {
+  if (Path.empty())
+    return "";
+  llvm::SmallString<256> P;
+  if (llvm::sys::path::is_relative(Path))
+    P = Dir;
+  llvm::sys::path::append(P, Path);
+  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(P);
+}
+
 std::string relativePath(llvm::StringRef Path, llvm::StringRef Root) {
   if (!Root.empty() && Path.starts_with(Root)) {
     llvm::StringRef Rest = Path.drop_front(Root.size());

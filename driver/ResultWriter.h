@@ -47,6 +47,10 @@ private:
   llvm::StringMap<Text> Files;
 };
 
+/// \p Path made absolute against \p Dir when it is relative (and \p Dir is
+/// given), without dots; an empty path stays empty.
+std::string absoluteIn(llvm::StringRef Dir, llvm::StringRef Path);
+
 /// \p Path relative to \p Root when inside it.
 std::string relativePath(llvm::StringRef Path, llvm::StringRef Root);
 
