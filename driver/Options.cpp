@@ -84,7 +84,8 @@ cl::opt<std::string> Shard(
     cl::value_desc("K/N"), cl::cat(Category));
 cl::opt<bool> Fix("fix",
                    cl::desc("Apply the fix-its: each file is replaced atomically, a fix that\n"
-                            "overlaps another is not applied"),
+                            "overlaps another is not applied; nothing is applied when a\n"
+                            "file has compiler errors (see --fix-errors)"),
                    cl::cat(Category));
 cl::opt<bool> FixErrors("fix-errors",
                         cl::desc("--fix even in files with compiler errors, with the\n"
