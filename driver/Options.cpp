@@ -2,6 +2,10 @@
 
 #include "driver/Options.h"
 #include "driver/ResultWriter.h"
+#include "checks/ProcshareModule.h"
+
+#include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/GlobList.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -9,6 +13,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+#include <set>
 
 using namespace clang::tidy;
 using namespace llvm;
@@ -290,6 +295,51 @@ IntrusiveRefCntPtr<vfs::FileSystem> loadVfsOverlay(StringRef Path,
   if (!FS)
     Error = "'" + Path.str() + "' is not a valid VFS overlay file";
   return FS;
+}
+
+/// --verify-config: the procshare checks that Checks names and the procshare
+/// options CheckOptions sets must exist. Globs of other tools' checks are
+/// said to be ignored, not errors (a shared .clang-tidy names them).
+int verifyConfig(const ClangTidyOptions &Effective) {
+  ClangTidyOptions All;
+  All.Checks = "-*,procshare-*";
+  ClangTidyOptions::OptionMap Known = getCheckOptions(All, false);
+  std::set<std::string> Names;
+  for (const CheckInfo &C : checkCatalog())
+    Names.insert(C.Name);
+  bool Bad = false;
+  std::string ChecksText = Effective.Checks.value_or("");
+  SmallVector<StringRef> Globs;
+  StringRef(ChecksText).split(Globs, ',', -1, false);
+  for (StringRef G : Globs) {
+    G = G.trim();
+    StringRef Pattern = G.starts_with("-") ? G.drop_front() : G;
+    if (Pattern.empty() || Pattern == "*")
+      continue;
+    GlobList One(Pattern);
+    bool Matches = llvm::any_of(Names, [&](const std::string &N) { return One.contains(N); });
+    if (Matches)
+      continue;
+    if (Pattern.starts_with("procshare")) {
+      errs() << "procshare: error: check glob '" << G << "' matches no procshare check\n";
+      Bad = true;
+    } else {
+      errs() << "procshare: note: check glob '" << G
+             << "' names no procshare check; procshare ignores it\n";
+    }
+  }
+  for (const auto &[Key, Value] : Effective.CheckOptions) {
+    StringRef K(Key);
+    if (K == "RulesFile" || K == "IndexFile" || !K.starts_with("procshare-") ||
+        Known.count(Key))
+      continue;
+    errs() << "procshare: error: unknown check option '" << Key << "'\n";
+    Bad = true;
+  }
+  if (Bad)
+    return 1;
+  outs() << "No config errors detected.\n";
+  return 0;
 }
 
 int usageError(const Twine &Message) {

@@ -99,6 +99,11 @@ makeOptionsProvider(clang::tidy::ClangTidyGlobalOptions Global,
 /// \p Path made absolute against the working directory, without dots.
 std::string absolute(llvm::StringRef Path);
 
+/// --verify-config on the configuration in effect: the procshare checks its
+/// Checks names and the procshare options its CheckOptions sets must exist.
+/// Returns the exit status (0 right, 1 not).
+int verifyConfig(const clang::tidy::ClangTidyOptions &Effective);
+
 /// Prints "procshare: error: MESSAGE" and returns 2, the exit status.
 int usageError(const llvm::Twine &Message);
 

@@ -10,6 +10,7 @@
 
 #include "checks/ProcshareModule.h"
 #include "driver/CompileDatabase.h"
+#include "driver/Filters.h"
 #include "driver/Fixes.h"
 #include "driver/HtmlReport.h"
 #include "driver/Options.h"
@@ -57,53 +58,6 @@ using namespace clang::tidy;
 using namespace llvm;
 
 using namespace procshare::cli;
-
-namespace {
-/// --verify-config: the procshare checks that Checks names and the procshare
-/// options CheckOptions sets must exist. Globs of other tools' checks are
-/// said to be ignored, not errors (a shared .clang-tidy names them).
-int verifyConfig(const ClangTidyOptions &Effective) {
-  ClangTidyOptions All;
-  All.Checks = "-*,procshare-*";
-  ClangTidyOptions::OptionMap Known = getCheckOptions(All, false);
-  std::set<std::string> Names;
-  for (const procshare::CheckInfo &C : procshare::checkCatalog())
-    Names.insert(C.Name);
-  bool Bad = false;
-  std::string ChecksText = Effective.Checks.value_or("");
-  SmallVector<StringRef> Globs;
-  StringRef(ChecksText).split(Globs, ',', -1, false);
-  for (StringRef G : Globs) {
-    G = G.trim();
-    StringRef Pattern = G.starts_with("-") ? G.drop_front() : G;
-    if (Pattern.empty() || Pattern == "*")
-      continue;
-    GlobList One(Pattern);
-    bool Matches = llvm::any_of(Names, [&](const std::string &N) { return One.contains(N); });
-    if (Matches)
-      continue;
-    if (Pattern.starts_with("procshare")) {
-      errs() << "procshare: error: check glob '" << G << "' matches no procshare check\n";
-      Bad = true;
-    } else {
-      errs() << "procshare: note: check glob '" << G
-             << "' names no procshare check; procshare ignores it\n";
-    }
-  }
-  for (const auto &[Key, Value] : Effective.CheckOptions) {
-    StringRef K(Key);
-    if (K == "RulesFile" || K == "IndexFile" || !K.starts_with("procshare-") ||
-        Known.count(Key))
-      continue;
-    errs() << "procshare: error: unknown check option '" << Key << "'\n";
-    Bad = true;
-  }
-  if (Bad)
-    return 1;
-  outs() << "No config errors detected.\n";
-  return 0;
-}
-} // namespace
 
 int main(int argc, const char **argv) {
   InitLLVM X(argc, argv);
@@ -651,44 +605,14 @@ int main(int argc, const char **argv) {
   ClangTidyContext Context(std::make_unique<SharedOptionsProvider>(*Provider));
 
   unsigned OutsideDiff = 0, InBaseline = 0, OutsideLineFilter = 0;
-  if (!Global.LineFilter.empty()) {
-    // clang-tidy's --line-filter: a file named by a filter (its name ends the
-    // path) keeps the findings on its lines (all, when it lists none); files
-    // it does not name keep none. Compiler errors stay.
-    std::vector<unsigned> Lines = procshare::lines(Errors);
-    std::vector<ClangTidyError> Kept;
-    for (size_t I = 0; I < Errors.size(); ++I) {
-      bool Keep = Errors[I].DiagLevel == tooling::Diagnostic::Error;
-      for (const FileFilter &F : Global.LineFilter) {
-        if (Keep || !StringRef(Errors[I].Message.FilePath).ends_with(F.Name))
-          continue;
-        Keep = F.LineRanges.empty() || llvm::any_of(F.LineRanges, [&](const auto &R) {
-                 return R.first <= Lines[I] && Lines[I] <= R.second;
-               });
-        break;
-      }
-      if (Keep)
-        Kept.push_back(std::move(Errors[I]));
-    }
-    OutsideLineFilter = Errors.size() - Kept.size();
-    Errors = std::move(Kept);
-  }
-  if (Diff.getNumOccurrences()) {
-    // Only findings on changed lines; compiler errors stay.
-    std::vector<unsigned> Lines = procshare::lines(Errors);
-    std::vector<ClangTidyError> Kept;
-    for (size_t I = 0; I < Errors.size(); ++I) {
-      SmallString<256> Real;
-      if (sys::fs::real_path(Errors[I].Message.FilePath, Real))
-        Real = Errors[I].Message.FilePath;
-      auto It = Changed.find(Real);
-      if (Errors[I].DiagLevel == tooling::Diagnostic::Error ||
-          (It != Changed.end() && It->second.count(Lines[I])))
-        Kept.push_back(std::move(Errors[I]));
-    }
-    OutsideDiff = Errors.size() - Kept.size();
-    Errors = std::move(Kept);
-  }
+  if (!Global.LineFilter.empty())
+    OutsideLineFilter = procshare::keepFindings(Errors, [&](StringRef File, unsigned Line) {
+      return procshare::passesLineFilter(Global.LineFilter, File, Line);
+    });
+  if (Diff.getNumOccurrences())
+    OutsideDiff = procshare::keepFindings(Errors, [&](StringRef File, unsigned Line) {
+      return procshare::onChangedLine(Changed, File, Line);
+    });
   SmallString<256> Root;
   sys::fs::current_path(Root);
   if (!WriteBaseline.empty()) {
