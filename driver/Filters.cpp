@@ -10,14 +10,17 @@ using clang::tidy::ClangTidyError;
 
 namespace procshare {
 
-unsigned keepFindings(std::vector<ClangTidyError> &Errors,
+unsigned keepFindings(std::vector<ClangTidyError> &Errors, bool OrNotes,
                       llvm::function_ref<bool(llvm::StringRef File, unsigned Line)> Keep) {
-  std::vector<unsigned> Lines = lines(Errors);
+  Positions P;
+  auto Passes = [&](const clang::tooling::DiagnosticMessage &M) {
+    return Keep(M.FilePath, P.at(M.FilePath, M.FileOffset).Line);
+  };
   std::vector<ClangTidyError> Kept;
-  for (size_t I = 0; I < Errors.size(); ++I)
-    if (Errors[I].DiagLevel == clang::tooling::Diagnostic::Error ||
-        Keep(Errors[I].Message.FilePath, Lines[I]))
-      Kept.push_back(std::move(Errors[I]));
+  for (ClangTidyError &E : Errors)
+    if (E.DiagLevel == clang::tooling::Diagnostic::Error || Passes(E.Message) ||
+        (OrNotes && llvm::any_of(E.Notes, Passes)))
+      Kept.push_back(std::move(E));
   unsigned Left = Errors.size() - Kept.size();
   Errors = std::move(Kept);
   return Left;

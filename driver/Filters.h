@@ -16,9 +16,10 @@
 namespace procshare {
 
 /// Keeps the compiler errors of \p Errors and the other diagnostics that
-/// \p Keep accepts (given the file and the line they are reported on);
-/// returns how many were left out.
-unsigned keepFindings(std::vector<clang::tidy::ClangTidyError> &Errors,
+/// \p Keep accepts for the place they are reported at (file and line) or,
+/// with \p OrNotes, for the place of one of their notes, as clang-tidy's
+/// line filter does; returns how many were left out.
+unsigned keepFindings(std::vector<clang::tidy::ClangTidyError> &Errors, bool OrNotes,
                       llvm::function_ref<bool(llvm::StringRef File, unsigned Line)> Keep);
 
 /// clang-tidy's --line-filter: a file named by a filter (its name ends the

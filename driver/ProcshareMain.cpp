@@ -606,11 +606,13 @@ int main(int argc, const char **argv) {
 
   unsigned OutsideDiff = 0, InBaseline = 0, OutsideLineFilter = 0;
   if (!Global.LineFilter.empty())
-    OutsideLineFilter = procshare::keepFindings(Errors, [&](StringRef File, unsigned Line) {
+    OutsideLineFilter = procshare::keepFindings(Errors, /*OrNotes=*/true,
+                                                [&](StringRef File, unsigned Line) {
       return procshare::passesLineFilter(Global.LineFilter, File, Line);
     });
   if (Diff.getNumOccurrences())
-    OutsideDiff = procshare::keepFindings(Errors, [&](StringRef File, unsigned Line) {
+    OutsideDiff = procshare::keepFindings(Errors, /*OrNotes=*/false,
+                                          [&](StringRef File, unsigned Line) {
       return procshare::onChangedLine(Changed, File, Line);
     });
   SmallString<256> Root;

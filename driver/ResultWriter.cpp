@@ -175,14 +175,6 @@ std::vector<std::string> fingerprints(const std::vector<ClangTidyError> &Errors,
   return Out;
 }
 
-std::vector<unsigned> lines(const std::vector<ClangTidyError> &Errors) {
-  Positions P;
-  std::vector<unsigned> Out;
-  for (const ClangTidyError &E : Errors)
-    Out.push_back(P.at(E.Message.FilePath, E.Message.FileOffset).Line);
-  return Out;
-}
-
 void writeJson(const std::vector<ClangTidyError> &Errors, llvm::StringRef Root,
                llvm::raw_ostream &OS) {
   Positions P;

@@ -60,9 +60,6 @@ std::string relativePath(llvm::StringRef Path, llvm::StringRef Root);
 std::vector<std::string> fingerprints(const std::vector<clang::tidy::ClangTidyError> &Errors,
                                       llvm::StringRef Root);
 
-/// The line (1-based) each of \p Errors is reported on.
-std::vector<unsigned> lines(const std::vector<clang::tidy::ClangTidyError> &Errors);
-
 /// Writes \p Errors as a JSON array; paths relative to \p Root when inside.
 void writeJson(const std::vector<clang::tidy::ClangTidyError> &Errors,
                llvm::StringRef Root, llvm::raw_ostream &OS);
