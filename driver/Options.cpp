@@ -263,9 +263,9 @@ std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider(ClangTidyGlobalOpt
                                            std::move(Overrides), std::move(Handlers));
 }
 
-/// --docs-url, else the build's PROCSHARE_DOCS_URL, else the docs installed beside the executable
-/// (<prefix>/share/doc/procshare), else the source tree's docs/ (a build
-/// tree's procshare).
+/// --docs-url, else the build's PROCSHARE_DOCS_URL, else the docs installed
+/// beside the executable (<prefix>/share/doc/procshare), else the source
+/// tree's docs/ (a build tree's procshare).
 std::string docsBase(const char *Argv0) {
   std::string Base = DocsUrl.getNumOccurrences() ? std::string(DocsUrl) : PROCSHARE_DOCS_URL;
   if (Base.empty()) {
