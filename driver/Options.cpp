@@ -297,6 +297,21 @@ IntrusiveRefCntPtr<vfs::FileSystem> loadVfsOverlay(StringRef Path,
   return FS;
 }
 
+namespace {
+/// "; did you mean 'X'?" for the name of \p Names closest to \p Typed, when
+/// it is close (at most a third of its letters differ), as clang-tidy says.
+std::string didYouMean(StringRef Typed, const std::set<std::string> &Names) {
+  unsigned Best = Typed.size() / 3 + 1;
+  std::string Closest;
+  for (const std::string &N : Names)
+    if (unsigned D = Typed.edit_distance(N, /*AllowReplacements=*/true, Best); D < Best) {
+      Best = D;
+      Closest = N;
+    }
+  return Closest.empty() ? "" : "; did you mean '" + Closest + "'?";
+}
+} // namespace
+
 /// --verify-config: the procshare checks that Checks names and the procshare
 /// options CheckOptions sets must exist. Globs of other tools' checks are
 /// said to be ignored, not errors (a shared .clang-tidy names them).
@@ -321,7 +336,8 @@ int verifyConfig(const ClangTidyOptions &Effective) {
     if (Matches)
       continue;
     if (Pattern.starts_with("procshare")) {
-      errs() << "procshare: error: check glob '" << G << "' matches no procshare check\n";
+      errs() << "procshare: error: check glob '" << G << "' matches no procshare check"
+             << didYouMean(Pattern, Names) << "\n";
       Bad = true;
     } else {
       errs() << "procshare: note: check glob '" << G
@@ -333,7 +349,11 @@ int verifyConfig(const ClangTidyOptions &Effective) {
     if (K == "RulesFile" || K == "IndexFile" || !K.starts_with("procshare-") ||
         Known.count(Key))
       continue;
-    errs() << "procshare: error: unknown check option '" << Key << "'\n";
+    std::set<std::string> KnownKeys;
+    for (const auto &Entry : Known)
+      KnownKeys.insert(Entry.getKey().str());
+    errs() << "procshare: error: unknown check option '" << Key << "'" << didYouMean(K, KnownKeys)
+           << "\n";
     Bad = true;
   }
   if (Bad)
