@@ -196,8 +196,13 @@ cl::opt<bool> VerifyConfig("verify-config",
                            cl::cat(Category));
 cl::opt<bool> EnableCheckProfile(
     "enable-check-profile",
-    cl::desc("Print the time each check takes, per file analysed, on stderr"),
+    cl::desc("Print the time each check takes, summed over the files, on stderr"),
     cl::cat(Category));
+cl::opt<std::string> StoreCheckProfile(
+    "store-check-profile",
+    cl::desc("With --enable-check-profile: keep each file's profile as JSON in\n"
+             "this directory instead of printing the table"),
+    cl::value_desc("dir"), cl::cat(Category));
 cl::opt<bool> AllowNoChecks("allow-no-checks",
                             cl::desc("No error when no check is enabled: exit 0"),
                             cl::cat(Category));

@@ -62,6 +62,7 @@ extern llvm::cl::opt<std::string> VfsOverlay;
 extern llvm::cl::opt<bool> DumpConfig;
 extern llvm::cl::opt<bool> VerifyConfig;
 extern llvm::cl::opt<bool> EnableCheckProfile;
+extern llvm::cl::opt<std::string> StoreCheckProfile;
 extern llvm::cl::opt<bool> AllowNoChecks;
 extern llvm::cl::opt<bool> AllowAlphaCheckers;
 extern llvm::cl::opt<bool> Quiet;

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "checks/ProcshareModule.h"
+#include "driver/CheckProfile.h"
 #include "driver/CompileDatabase.h"
 #include "driver/Filters.h"
 #include "driver/Fixes.h"
@@ -364,6 +365,8 @@ int main(int argc, const char **argv) {
     WorkerArgv.push_back("--vfsoverlay=" + absolute(VfsOverlay));
   if (EnableCheckProfile)
     WorkerArgv.push_back("--enable-check-profile");
+  if (!StoreCheckProfile.empty())
+    WorkerArgv.push_back("--store-check-profile=" + absolute(StoreCheckProfile));
   if (!Config.empty())
     WorkerArgv.push_back("--config=" + Config);
   for (const std::string &A : ExtraArgs)
@@ -582,6 +585,8 @@ int main(int argc, const char **argv) {
     E.Message.FileOffset = 0;
     Errors.push_back(std::move(E));
   }
+  if (Ran && EnableCheckProfile && StoreCheckProfile.empty())
+    procshare::printCheckProfile(std::string(WorkDir) + "/profile", errs());
   sys::fs::remove_directories(WorkDir);
   if (!Ran)
     return usageError(PoolError);

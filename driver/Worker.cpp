@@ -55,6 +55,11 @@ int runAsWorker(ClangTidyOptionsProvider &Provider,
       return usageError(Error);
     FS->pushOverlay(Overlay);
   }
+  // --enable-check-profile: each file's profile is stored for the parent,
+  // which prints one table for the run; --store-check-profile keeps them.
+  std::string ProfileDir;
+  if (EnableCheckProfile)
+    ProfileDir = StoreCheckProfile.empty() ? WorkerDir + "/profile" : absolute(StoreCheckProfile);
   std::optional<ResultCache> Cache;
   if (!CacheDir.empty())
     Cache.emplace(absolute(CacheDir));
@@ -101,7 +106,7 @@ int runAsWorker(ClangTidyOptionsProvider &Provider,
       }
       Text = serializeErrors(
           File, runClangTidy(Context, *Adjusting, File, FS, /*ApplyAnyFix=*/false,
-                             EnableCheckProfile));
+                             EnableCheckProfile, ProfileDir));
       setSummarySink(nullptr);
       ProjectIndex::setConsultLog(nullptr);
       Summary.File = File;
