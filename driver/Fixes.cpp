@@ -15,24 +15,6 @@ using clang::tooling::Replacements;
 
 namespace procshare {
 
-namespace {
-/// The replacements a warning would make, or null when it has none.
-const llvm::StringMap<Replacements> *fixOf(const ClangTidyError &E, bool FromNotes) {
-  if (!E.Message.Fix.empty())
-    return &E.Message.Fix;
-  if (!FromNotes)
-    return nullptr;
-  const llvm::StringMap<Replacements> *Found = nullptr;
-  for (const clang::tooling::DiagnosticMessage &N : E.Notes)
-    if (!N.Fix.empty()) {
-      if (Found)
-        return nullptr; // two notes, two ways to fix it: not unambiguous
-      Found = &N.Fix;
-    }
-  return Found;
-}
-} // namespace
-
 FixOutcome applyFixes(const std::vector<ClangTidyError> &Errors, bool FromNotes,
                       bool OfErrors) {
   FixOutcome Out;
@@ -42,7 +24,9 @@ FixOutcome applyFixes(const std::vector<ClangTidyError> &Errors, bool FromNotes,
     if (E.DiagLevel != clang::tooling::Diagnostic::Warning &&
         !(OfErrors && E.DiagLevel == clang::tooling::Diagnostic::Error))
       continue;
-    const llvm::StringMap<Replacements> *Fix = fixOf(E, FromNotes);
+    // (clang-tidy's own choice: the warning's fix, or with FromNotes the
+    // one fix found in its notes)
+    const llvm::StringMap<Replacements> *Fix = clang::tidy::getFixIt(E, FromNotes);
     if (!Fix)
       continue;
     ++Out.Total;

@@ -349,14 +349,14 @@ int verifyConfig(const ClangTidyOptions &Effective) {
              << "' names no procshare check; procshare ignores it\n";
     }
   }
+  std::set<std::string> KnownKeys;
+  for (const auto &Entry : Known)
+    KnownKeys.insert(Entry.getKey().str());
   for (const auto &[Key, Value] : Effective.CheckOptions) {
     StringRef K(Key);
     if (K == "RulesFile" || K == "IndexFile" || !K.starts_with("procshare-") ||
-        Known.count(Key))
+        KnownKeys.count(K.str()))
       continue;
-    std::set<std::string> KnownKeys;
-    for (const auto &Entry : Known)
-      KnownKeys.insert(Entry.getKey().str());
     errs() << "procshare: error: unknown check option '" << Key << "'" << didYouMean(K, KnownKeys)
            << "\n";
     Bad = true;

@@ -586,7 +586,7 @@ int main(int argc, const char **argv) {
     Errors.push_back(std::move(E));
   }
   if (Ran && EnableCheckProfile && StoreCheckProfile.empty())
-    procshare::printCheckProfile(std::string(WorkDir) + "/profile", errs());
+    procshare::printCheckProfile(procshare::profileDir(WorkDir), errs());
   sys::fs::remove_directories(WorkDir);
   if (!Ran)
     return usageError(PoolError);

@@ -59,7 +59,7 @@ int runAsWorker(ClangTidyOptionsProvider &Provider,
   // which prints one table for the run; --store-check-profile keeps them.
   std::string ProfileDir;
   if (EnableCheckProfile)
-    ProfileDir = StoreCheckProfile.empty() ? WorkerDir + "/profile" : absolute(StoreCheckProfile);
+    ProfileDir = StoreCheckProfile.empty() ? profileDir(WorkerDir) : absolute(StoreCheckProfile);
   std::optional<ResultCache> Cache;
   if (!CacheDir.empty())
     Cache.emplace(absolute(CacheDir));

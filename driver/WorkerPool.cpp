@@ -128,6 +128,12 @@ std::string summaryPath(llvm::StringRef ResultPath) {
   return ResultPath.str() + ".summary.json";
 }
 
+std::string profileDir(llvm::StringRef Dir) {
+  llvm::SmallString<256> P(Dir);
+  llvm::sys::path::append(P, "profile");
+  return std::string(P);
+}
+
 bool runWorkers(llvm::ArrayRef<std::string> WorkerArgv, llvm::StringRef Dir,
                 llvm::ArrayRef<std::string> Files, unsigned Jobs,
                 std::vector<FileOutcome> &Outcomes, llvm::function_ref<void(size_t)> OnDone,

@@ -34,6 +34,9 @@ struct FileOutcome {
 std::string resultPath(llvm::StringRef Dir, size_t Index);
 /// The summary file (for the project index) beside a result file.
 std::string summaryPath(llvm::StringRef ResultPath);
+/// Where the workers of \p Dir store each file's check profile
+/// (--enable-check-profile) for the parent to add up.
+std::string profileDir(llvm::StringRef Dir);
 
 /// Runs \p Files through up to \p Jobs workers started as \p WorkerArgv
 /// (which must contain "--worker=<Dir>"). \p OnDone is called in the parent
