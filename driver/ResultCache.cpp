@@ -319,7 +319,10 @@ std::optional<std::string> ResultCache::fromManifest(const std::string &Path,
   try {
     if (!M.is_object() || !M.contains("key") || !M["key"].is_string())
       return std::nullopt;
-    for (const nlohmann::json &F : M.at("files")) {
+    // Times that moved while the contents stayed (a fresh checkout) are
+    // written back, so that the next run trusts them without reading.
+    bool Moved = false;
+    for (nlohmann::json &F : M.at("files")) {
       std::string Name = F.at("path").get<std::string>();
       llvm::ErrorOr<llvm::vfs::Status> St = FS.status(Name);
       if (!St)
@@ -330,8 +333,11 @@ std::optional<std::string> ResultCache::fromManifest(const std::string &Path,
       auto Data = FS.getBufferForFile(Name);
       if (!Data || hexHash((*Data)->getBuffer()) != F.at("hash").get<std::string>())
         return std::nullopt;
+      F["size"] = int64_t(St->getSize());
+      F["mtime"] = mtimeOf(*St);
+      Moved = true;
     }
-    for (const nlohmann::json &D : M.at("dirs")) {
+    for (nlohmann::json &D : M.at("dirs")) {
       std::string Name = D.at("path").get<std::string>();
       llvm::ErrorOr<llvm::vfs::Status> St = FS.status(Name);
       if (D.value("absent", false)) {
@@ -346,7 +352,12 @@ std::optional<std::string> ResultCache::fromManifest(const std::string &Path,
       std::optional<std::string> Listing = listingHash(Name);
       if (!Listing || *Listing != D.at("listing").get<std::string>())
         return std::nullopt;
+      D["mtime"] = mtimeOf(*St);
+      Moved = true;
     }
+    std::string Error;
+    if (Moved)
+      writeFileAtomically(Path, M.dump(), Error); // (if not, the next run reads again)
     return M["key"].get<std::string>();
   } catch (const nlohmann::json::exception &) {
     return std::nullopt;
